@@ -1,0 +1,169 @@
+"""Django settings for Performa.
+
+Every setting that differs between a demo, a test run and a production install comes from an
+environment variable, parsed strictly: a typo such as DEBUG=flase stops the start-up with a
+clear message instead of silently meaning something else. The defaults make a fresh clone work
+with no configuration (SQLite under var/, DEBUG on) and are refused where they would be unsafe.
+
+Variables:
+    SECRET_KEY           required when DEBUG is false
+    DEBUG                true/false, 1/0, yes/no, on/off (default: true)
+    ALLOWED_HOSTS        comma-separated (default: localhost,127.0.0.1)
+    DATABASE_URL         sqlite:///path or postgres://user:pass@host:port/name
+                         (default: sqlite:///<repo>/var/performa.sqlite3)
+    PERFORMA_VAR_DIR     where the default SQLite database and collected static files live
+                         (default: <repo>/var)
+    PERFORMA_FAST_HASHER use a fast, insecure password hasher (default: on under pytest only)
+"""
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent.parent
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def env_str(name: str, default: str) -> str:
+    """An environment variable; unset or empty means the default."""
+    return os.environ.get(name) or default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not a boolean; use one of "
+        f"{', '.join(sorted(_TRUE | _FALSE))}"
+    )
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# Only the backends we test on. dj-database-url knows more (MySQL, Oracle, ...), but a scheme
+# we never run the suite against should fail at start-up, not in front of users.
+_DATABASE_SCHEMES = frozenset({"sqlite", "postgres", "postgresql", "pgsql"})
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    scheme = urlsplit(url).scheme
+    if scheme not in _DATABASE_SCHEMES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL has unsupported scheme {scheme!r}; use sqlite:///path/to/file.sqlite3 "
+            "or postgres://user:password@host:port/name"
+        )
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from exc
+    return dict(config)
+
+
+DEBUG = env_bool("DEBUG", default=True)
+
+# Used only for a local demo; the check below refuses it whenever DEBUG is off.
+INSECURE_DEV_SECRET_KEY = "performa-insecure-dev-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY", INSECURE_DEV_SECRET_KEY)
+if not DEBUG and SECRET_KEY == INSECURE_DEV_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value when DEBUG is false (e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
+
+VAR_DIR = Path(env_str("PERFORMA_VAR_DIR", str(REPO_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DATABASES = {
+    "default": database_from_url(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'performa.sqlite3'}")
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "performa.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "performa.urls"
+WSGI_APPLICATION = "performa.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Hashing a password properly takes ~100 ms by design; tests create many users, so they use
+# MD5. Never set PERFORMA_FAST_HASHER on a real install.
+if env_bool("PERFORMA_FAST_HASHER", default="pytest" in sys.modules):
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The users are Italian public bodies: the interface speaks Italian and follows Rome's clock.
+LANGUAGE_CODE = "it"
+LANGUAGES = [("it", "Italiano")]
+TIME_ZONE = "Europe/Rome"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+# Security headers. Cookies are HTTPS-only outside development (the demo runs on plain HTTP).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG

@@ -1,0 +1,198 @@
+"""Every value form of the seeds' tables, read and written back the Italian way."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from performa.engine.values import (
+    Comparator,
+    Kind,
+    Value,
+    ValueParseError,
+    format_number,
+    format_percent,
+    format_value,
+    parse_target,
+    parse_value,
+)
+
+# (text as printed in a seed, unit of its column, kind, number) — rows of 000_… and 004_….
+READS = [
+    ("1.500,0", "n.", Kind.NUMBER, 1500.0),  # 000: Attrattività eventi, target
+    ("8.934.921", "n.", Kind.NUMBER, 8934921.0),  # 000: Valore della produzione, Stato 2021
+    ("1.146.020", "n.", Kind.NUMBER, 1146020.0),  # 000: pagine vidimate
+    ("0,2%", "n.", Kind.PERCENT, 0.002),  # 000: 01_01_01, Stato 2021
+    ("-6,34%", "n.", Kind.PERCENT, -0.0634),  # 000: Indice equilibrio strutturale
+    ("22,39%", "%", Kind.PERCENT, 0.2239),  # 000: Cassetto digitale
+    ("7,4", "n.", Kind.NUMBER, 7.4),  # 000: Customer satisfaction
+    ("0,76", "n.", Kind.NUMBER, 0.76),  # 000: giorni medi pubblicazione
+    ("1179", "n.", Kind.NUMBER, 1179.0),  # 000: partecipanti, written without grouping
+    ("88", "%", Kind.PERCENT, 0.88),  # a percent typed without its sign under unit %
+    ("€ 460.000,00", "", Kind.MONEY, 460000.0),  # 004: A1 risorse economiche
+    ("€ 247.671,60", "", Kind.MONEY, 247671.6),  # 004: B1
+    ("90.500,00 €", "", Kind.MONEY, 90500.0),
+    ("100,00 N.", "n.", Kind.NUMBER, 100.0),  # 002: OC_TD_03 target ">= 100,00 N."
+    ("30 gg", "", Kind.NUMBER, 30.0),  # 004: "< 30 gg"
+    ("4 su 8", "", Kind.FRACTION, 0.5),
+    ("si", "si/no", Kind.BOOLEAN, 1.0),
+    ("sì", "si/no", Kind.BOOLEAN, 1.0),
+    ("SI", "si/no", Kind.BOOLEAN, 1.0),
+    ("no", "si/no", Kind.BOOLEAN, 0.0),
+    ("realizzato", "", Kind.DONE, 1.0),
+    ("realizzazione", "", Kind.DONE, 1.0),
+    ("buono", "", Kind.ORDINAL, 3.0),
+    ("buona", "", Kind.ORDINAL, 3.0),
+    ("insufficiente", "", Kind.ORDINAL, 0.0),
+]
+
+
+@pytest.mark.parametrize(("text", "unit", "kind", "number"), READS)
+def test_reads_seed_forms(text: str, unit: str, kind: Kind, number: float) -> None:
+    value = parse_value(text, unit)
+    assert value.kind is kind
+    assert value.number == pytest.approx(number)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("30/11/2022", date(2022, 11, 30)),  # 000: Valorizzazione degli spazi
+        ("12/03/2021", date(2021, 3, 12)),
+        ("31.03.2022", date(2022, 3, 31)),  # 000: Programma di formazione
+        ("24-nov-21", date(2021, 11, 24)),  # 000: Giornata della Trasparenza, Stato 2021
+        ("1 gennaio 2023", date(2023, 1, 1)),
+    ],
+)
+def test_reads_dates(text: str, day: date) -> None:
+    value = parse_value(text, "data")
+    assert value.kind is Kind.DATE
+    assert value.day == day
+
+
+@pytest.mark.parametrize("text", ["n.d.", "ND", "nd", "-", "-----", "'-----", "---", "N.D."])
+def test_not_available_has_no_value(text: str) -> None:
+    value = parse_value(text)
+    assert value.kind is Kind.NOT_AVAILABLE
+    assert value.number is None
+    assert not value.available
+    assert format_value(value) == "n.d."
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator", "unit", "expected", "number"),
+    [
+        (">= 600,0", "", "n.", Comparator.GE, 600.0),  # 000: Gestione social network
+        (">= 13.250,0", "", "n.", Comparator.GE, 13250.0),
+        ("<= 2,0", "", "n.", Comparator.LE, 2.0),
+        ("60", "≥", "n.", Comparator.GE, 60.0),  # 000: comparator in its own column
+        ("2,0", "≤", "n.", Comparator.LE, 2.0),
+        ("100%", "=", "%", Comparator.EQ, 1.0),
+        (">=2", "", "", Comparator.GE, 2.0),  # 004: "Target 2021: >=2"
+        (">= 200%", "", "", Comparator.GE, 2.0),
+        ("< 30 gg", "", "", Comparator.LT, 30.0),
+        ("> 1", "", "", Comparator.GT, 1.0),
+        ("=1", "", "", Comparator.EQ, 1.0),
+        ("70%", "", "", Comparator.GE, 0.7),  # 004: a bare target is more-is-better
+        (">= 60", ">=", "n.", Comparator.GE, 60.0),  # written twice, agreeing
+    ],
+)
+def test_reads_targets(
+    text: str, comparator: str, unit: str, expected: Comparator, number: float
+) -> None:
+    target = parse_target(text, unit, comparator)
+    assert target.comparator is expected
+    assert target.value.number == pytest.approx(number)
+
+
+def test_date_target_defaults_to_deadline_and_yes_no_to_match() -> None:
+    deadline = parse_target("30/06/2022", "data")
+    assert deadline.comparator is Comparator.LE
+    assert deadline.value.day == date(2022, 6, 30)
+    assert parse_target("si", "si/no").comparator is Comparator.EQ
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "fragment"),
+    [
+        ("", "", "vuoto"),
+        ("abc", "", "non è un numero"),
+        ("1,2,3", "", "più di una virgola"),
+        ("1,500.5", "", "notazione inglese"),
+        ("31/02/2022", "data", "data inesistente"),
+        ("30-xyz-22", "data", "mese «xyz» sconosciuto"),
+        (">= 5", "", "è un target"),
+        ("4 su 0", "", "non può essere 0"),
+        ("15", "data", "gg/mm/aaaa"),
+        ("3", "si/no", "si oppure no"),
+    ],
+)
+def test_refuses_with_the_text_and_the_reason(text: str, unit: str, fragment: str) -> None:
+    with pytest.raises(ValueParseError) as caught:
+        parse_value(text, unit)
+    message = str(caught.value)
+    assert f"«{text}»" in message
+    assert fragment in message
+
+
+def test_refuses_contradicting_comparators() -> None:
+    with pytest.raises(ValueParseError, match="diverso"):
+        parse_target(">= 5", "", "<=")
+    with pytest.raises(ValueParseError, match="comparatore non valido"):
+        parse_target("5", "", "~")
+    with pytest.raises(ValueParseError, match="manca il valore"):
+        parse_target(">=", "")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Value(Kind.NUMBER, 1500.0, decimals=1), "1.500,0"),
+        (Value(Kind.NUMBER, 8934921.0), "8.934.921"),
+        (Value(Kind.PERCENT, 0.002, decimals=1), "0,2%"),
+        (Value(Kind.PERCENT, -0.0634, decimals=2), "-6,34%"),
+        (Value(Kind.MONEY, 247671.6, decimals=2), "€ 247.671,60"),
+        (Value(Kind.BOOLEAN, 1.0), "si"),
+        (Value(Kind.DATE, 0.0, day=date(2022, 11, 30)), "30/11/2022"),
+    ],
+)
+def test_formats_the_italian_way(value: Value, text: str) -> None:
+    assert format_value(value) == text
+
+
+def test_display_rounds_half_up_only_when_shown() -> None:
+    assert format_percent(88 / 90) == "98%"
+    assert format_percent(0.975) == "98%"
+    assert format_percent(0.125, 1) == "12,5%"
+    assert format_percent(None) == "n.d."
+    assert format_number(-0.0001, 2) == "0,00"
+
+
+@given(
+    st.sampled_from([Kind.NUMBER, Kind.PERCENT, Kind.MONEY]),
+    st.integers(min_value=-(10**9), max_value=10**9),
+    st.integers(min_value=0, max_value=3),
+)
+def test_format_then_parse_gives_the_value_back(kind: Kind, units: int, decimals: int) -> None:
+    first = parse_value(format_value(Value(kind, units / 10**decimals, decimals=decimals)))
+    assert parse_value(format_value(first)) == first
+    assert first.kind is kind
+    assert first.number == pytest.approx(units / 10**decimals)
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
+def test_dates_round_trip(day: date) -> None:
+    value = parse_value(format_value(Value(Kind.DATE, float(day.toordinal()), day=day)))
+    assert value.day == day
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_read_or_refused_clearly(text: str) -> None:
+    try:
+        parse_value(text)
+    except ValueParseError as error:
+        assert error.reason
+        assert "«" in str(error)
