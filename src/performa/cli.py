@@ -26,6 +26,7 @@ COMMAND_MODULES: list[str] = [
     "performa.django_cli",  # runserver, migrate, manage
     # --- the lead adds further command modules here ---
     "performa.engine_cli",  # score (Django-free)
+    "performa.plans_cli",  # import-plan, export-plan, demo
 ]
 
 

@@ -1,0 +1,361 @@
+"""A plan document into the database and back: the only place where formats meet models.
+
+Storing is all-or-nothing (one transaction) and builds the version as a draft, adopting it at
+the end when the document was adopted, so the frozen-version guard never needs a way round.
+Reading back gives a document that a format writes out; export → import → export is exact.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+
+from performa.engine.values import Kind, Value, ValueParseError, format_number, format_value
+from performa.engine.values import parse_value as parse_engine_value
+from performa.plans import models as m
+from performa.plans.validation import Finding, validate_document
+
+from .document import (
+    Assignment,
+    FundShare,
+    IncentiveFund,
+    IndicatorDoc,
+    OperationalObjectiveDoc,
+    OrgUnitDoc,
+    PlanDocument,
+    StrategicAreaDoc,
+    StrategicObjectiveDoc,
+    VersionDoc,
+)
+from .errors import InterchangeError
+
+TRANSVERSAL = "obiettivo trasversale"
+
+
+@dataclass
+class Stored:
+    version: m.PlanVersion
+    findings: list[Finding]
+    counts: dict[str, int]
+
+
+@transaction.atomic
+def store_plan(doc: PlanDocument, body: str = "", year: int | None = None) -> Stored:
+    """Create the body/cycle if needed and a new plan version holding ``doc``.
+
+    Blocking problems that the database cannot hold (duplicate codes, unreadable dates) raise
+    :class:`InterchangeError` and nothing is stored; the rule findings of an adopted document
+    are returned as warnings, since the document is what was adopted.
+    """
+    findings = validate_document(doc)
+    duplicates = [f for f in findings if "usato" in f.message]
+    if duplicates:
+        raise InterchangeError(duplicates[0].item, duplicates[0].message)
+    body_name = body or doc.body
+    if not body_name:
+        raise InterchangeError("ente", "manca il nome dell'ente (usare --body)")
+    cycle_year = year or doc.year
+    the_body, _ = m.Body.objects.get_or_create(name=body_name)
+    first, last = doc.triennium if all(doc.triennium) else (cycle_year, cycle_year + 2)
+    cycle, _ = m.Cycle.objects.get_or_create(
+        body=the_body, year=cycle_year, defaults={"first_year": first, "last_year": last}
+    )
+    number = (cycle.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = m.PlanVersion.objects.create(
+        cycle=cycle, number=number, title=doc.version.title, organ=doc.version.organ,
+        resolution_number=doc.version.number,
+        resolution_date=_date(doc.version.date, "versione.data"),
+    )
+    units = _store_units(the_body, doc)
+    counts = _store_tree(version, doc, units)
+    _store_assignments(version, doc, units)
+    _store_fund(version, doc)
+    status = doc.version.status or m.PlanVersion.Status.ADOPTED
+    if status not in m.PlanVersion.Status.values:
+        raise InterchangeError("versione.stato", f"stato «{status}» sconosciuto")
+    if status == m.PlanVersion.Status.ADOPTED:
+        cycle.versions.filter(status=m.PlanVersion.Status.ADOPTED).update(
+            status=m.PlanVersion.Status.SUPERSEDED
+        )
+    version.status = status
+    version.save(update_fields=["status"])
+    return Stored(version, findings, counts)
+
+
+def _store_units(body: m.Body, doc: PlanDocument) -> dict[tuple[str, str], m.OrgUnit]:
+    units: dict[tuple[str, str], m.OrgUnit] = {
+        (u.kind, _key(u.name)): u for u in body.org_units.all()
+    }
+
+    def unit(kind: str, name: str, parent: m.OrgUnit | None = None) -> m.OrgUnit:
+        found = units.get((kind, _key(name)))
+        if found is None:
+            found = m.OrgUnit.objects.create(body=body, kind=kind, name=name, parent=parent)
+            units[(kind, _key(name))] = found
+        return found
+
+    for doc_unit in sorted(doc.org_units, key=lambda u: u.kind != "area"):
+        if doc_unit.kind not in m.OrgUnit.Kind.values:
+            raise InterchangeError(f"unità «{doc_unit.name}»",
+                                   f"tipo «{doc_unit.kind}» sconosciuto")
+        parent = unit("area", doc_unit.parent) if doc_unit.parent else None
+        stored = unit(doc_unit.kind, doc_unit.name, parent)
+        fte = _decimal(doc_unit.fte, f"unità «{doc_unit.name}».fte")
+        if fte is not None and stored.fte != fte:
+            stored.fte = fte
+            stored.save(update_fields=["fte"])
+    for objective in doc.operational_objectives():
+        if objective.area and _key(objective.area) != TRANSVERSAL:
+            area = unit("area", objective.area)
+            if objective.office and _key(objective.office) != TRANSVERSAL:
+                unit("office", objective.office, area)
+    for assignment in doc.assignments:
+        unit("area", assignment.area)
+    return units
+
+
+def _store_tree(
+    version: m.PlanVersion, doc: PlanDocument, units: dict[tuple[str, str], m.OrgUnit]
+) -> dict[str, int]:
+    counts = {"ambiti": 0, "obiettivi strategici": 0, "obiettivi operativi": 0, "indicatori": 0}
+    for a_order, area_doc in enumerate(doc.areas):
+        area = m.StrategicArea.objects.create(version=version, order=a_order,
+                                              code=area_doc.code, title=area_doc.title)
+        counts["ambiti"] += 1
+        for s_order, so_doc in enumerate(area_doc.objectives):
+            so = m.StrategicObjective.objects.create(
+                version=version, order=s_order, area=area, code=so_doc.code, title=so_doc.title,
+                common_objective=so_doc.common_objective, perspective=so_doc.perspective,
+                **_classification(so_doc),
+            )
+            counts["obiettivi strategici"] += 1
+            for o_order, op_doc in enumerate(so_doc.operational):
+                _store_operational(version, so, o_order, op_doc, units)
+                counts["obiettivi operativi"] += 1
+                counts["indicatori"] += len(op_doc.indicators)
+    return counts
+
+
+def _classification(so: StrategicObjectiveDoc) -> dict[str, object]:
+    from performa.catalog.models import InstitutionalFunction, Mission, Programme
+
+    found: dict[str, object] = {}
+    if so.mission:
+        found["mission"] = Mission.objects.filter(code=so.mission).first()
+        if found["mission"] is None:
+            raise InterchangeError(f"obiettivo strategico {so.code}.missione",
+                                   f"missione «{so.mission}» non presente nel catalogo")
+        if so.programme:
+            found["programme"] = Programme.objects.filter(
+                mission__code=so.mission, code=so.programme).first()
+            if found["programme"] is None:
+                raise InterchangeError(f"obiettivo strategico {so.code}.programma",
+                                       f"programma «{so.programme}» non presente nel catalogo")
+    if so.function:
+        found["function"] = InstitutionalFunction.objects.filter(code=so.function).first()
+        if found["function"] is None:
+            raise InterchangeError(f"obiettivo strategico {so.code}.funzione",
+                                   f"funzione «{so.function}» sconosciuta (A, B, C o D)")
+    return found
+
+
+def _store_operational(
+    version: m.PlanVersion,
+    so: m.StrategicObjective,
+    order: int,
+    op: OperationalObjectiveDoc,
+    units: dict[tuple[str, str], m.OrgUnit],
+) -> None:
+    area = units.get(("area", _key(op.area)))
+    office = units.get(("office", _key(op.office)))
+    objective = m.OperationalObjective.objects.create(
+        version=version, order=order, strategic_objective=so, code=op.code, title=op.title,
+        description=op.description, expected_impact=op.expected_impact,
+        resources=op.resources, resources_amount=_money(op.resources),
+        area=area, area_text=op.area, office_text=op.office,
+        transversal=op.transversal or _key(op.area) == TRANSVERSAL,
+        common_objective=op.common_objective,
+    )
+    if office is not None:
+        objective.offices.add(office)
+    for i_order, ind in enumerate(op.indicators):
+        where = f"{op.code}, indicatore {i_order + 1}"
+        indicator = m.Indicator.objects.create(
+            version=version, order=i_order, operational_objective=objective, code=ind.code,
+            name=ind.name, description=ind.description, formula=ind.formula, kind=ind.kind,
+            unit=ind.unit, source=ind.source, comparator=ind.comparator,
+            baseline=ind.baseline, weight_text=ind.weight,
+            office=units.get(("office", _key(ind.office))) if ind.office else None,
+        )
+        for year, text in sorted(ind.targets.items()):
+            if len(text) > 60:
+                raise InterchangeError(f"{where}.target {year}", "testo oltre 60 caratteri")
+            m.Target.objects.create(indicator=indicator, year=year,
+                                    comparator=ind.comparator, value=text)
+
+
+def _store_assignments(
+    version: m.PlanVersion, doc: PlanDocument, units: dict[tuple[str, str], m.OrgUnit]
+) -> None:
+    by_title = {
+        _key(o.title): o
+        for o in m.OperationalObjective.objects.filter(version=version)
+    }
+    order = 0
+    for assignment in doc.assignments:
+        area = units[("area", _key(assignment.area))]
+        for title in assignment.objectives:
+            m.Assignment.objects.create(
+                version=version, order=order, area=area, objective_title=title,
+                operational_objective=by_title.get(_key(title)),
+            )
+            order += 1
+
+
+def _store_fund(version: m.PlanVersion, doc: PlanDocument) -> None:
+    fund_doc = doc.incentive_fund
+    if not fund_doc.total and not fund_doc.shares:
+        return
+    total = _money(fund_doc.total)
+    shares = [(s, _money(s.amount)) for s in fund_doc.shares]
+    if total is None:
+        total = sum((amount or Decimal(0) for _, amount in shares), Decimal(0))
+    fund = m.IncentiveFund.objects.create(version=version, total=total,
+                                          description=fund_doc.description)
+    objectives = {so.code: so for so in m.StrategicObjective.objects.filter(version=version)}
+    for order, (share, amount) in enumerate(shares):
+        target = objectives.get(share.strategic_objective)
+        if target is None:
+            raise InterchangeError(f"fondo.quota {order + 1}",
+                                   f"obiettivo strategico «{share.strategic_objective}» "
+                                   "non presente nel piano")
+        if amount is None:
+            raise InterchangeError(f"fondo.quota {order + 1}",
+                                   f"importo «{share.amount}» non leggibile")
+        m.FundShare.objects.create(version=version, order=order, fund=fund,
+                                   strategic_objective=target, amount=amount)
+
+
+# -- reading back -----------------------------------------------------------------------
+
+
+def plan_document(version: m.PlanVersion) -> PlanDocument:
+    """The whole version as a document, in the order it was planned."""
+    cycle = version.cycle
+    body = cycle.body
+    doc = PlanDocument(
+        body=body.name, year=cycle.year, triennium=(cycle.first_year, cycle.last_year),
+        version=VersionDoc(
+            organ=version.organ, number=version.resolution_number,
+            date=version.resolution_date.strftime("%d/%m/%Y") if version.resolution_date
+            else "",
+            status=version.status, title=version.title,
+        ),
+    )
+    offices = {
+        o.pk: o for o in m.OperationalObjective.objects.filter(version=version)
+        .prefetch_related("offices")
+    }
+    targets: dict[int, dict[int, str]] = {}
+    for target in m.Target.objects.filter(indicator__version=version).order_by("year"):
+        targets.setdefault(target.indicator_id, {})[target.year] = target.value
+    indicators: dict[int, list[IndicatorDoc]] = {}
+    for ind in m.Indicator.objects.filter(version=version).select_related("office"):
+        indicators.setdefault(ind.operational_objective_id, []).append(IndicatorDoc(
+            name=ind.name, description=ind.description, code=ind.code, kind=ind.kind,
+            unit=ind.unit, baseline=ind.baseline, comparator=ind.comparator,
+            targets=targets.get(ind.pk, {}), weight=ind.weight_text, formula=ind.formula,
+            source=ind.source, office=ind.office.name if ind.office else "",
+        ))
+    operational: dict[int, list[OperationalObjectiveDoc]] = {}
+    for op in offices.values():
+        operational.setdefault(op.strategic_objective_id, []).append(OperationalObjectiveDoc(
+            code=op.code, title=op.title, description=op.description,
+            expected_impact=op.expected_impact, resources=op.resources, area=op.area_text,
+            office=op.office_text, transversal=op.transversal,
+            common_objective=op.common_objective, indicators=indicators.get(op.pk, []),
+        ))
+    strategic: dict[int, list[StrategicObjectiveDoc]] = {}
+    for so in m.StrategicObjective.objects.filter(version=version).select_related(
+        "mission", "programme", "function"
+    ):
+        strategic.setdefault(so.area_id, []).append(StrategicObjectiveDoc(
+            code=so.code, title=so.title,
+            mission=so.mission.code if so.mission else "",
+            programme=so.programme.code if so.programme else "",
+            function=so.function.code if so.function else "",
+            perspective=so.perspective, common_objective=so.common_objective,
+            operational=operational.get(so.pk, []),
+        ))
+    doc.areas = [
+        StrategicAreaDoc(code=a.code, title=a.title, objectives=strategic.get(a.pk, []))
+        for a in m.StrategicArea.objects.filter(version=version)
+    ]
+    doc.org_units = [
+        OrgUnitDoc(name=u.name, kind=u.kind, parent=u.parent.name if u.parent else "",
+                   fte=format_number(float(u.fte), 2) if u.fte is not None else "")
+        for u in body.org_units.select_related("parent").order_by("kind", "pk")
+    ]
+    grouped: dict[int, Assignment] = {}
+    for row in m.Assignment.objects.filter(version=version).select_related("area"):
+        grouped.setdefault(row.area_id, Assignment(row.area.name)).objectives.append(
+            row.objective_title
+        )
+    doc.assignments = list(grouped.values())
+    fund = m.IncentiveFund.objects.filter(version=version).first()
+    if fund is not None:
+        doc.incentive_fund = IncentiveFund(
+            total=_euro(fund.total), description=fund.description,
+            shares=[FundShare(s.strategic_objective.code, _euro(s.amount))
+                    for s in fund.shares.select_related("strategic_objective")],
+        )
+    return doc
+
+
+# -- small conversions ------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    """Names compared as people mean them: case, accents' form and spacing aside."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _money(text: str) -> Decimal | None:
+    if not text.strip():
+        return None
+    try:
+        value = parse_engine_value(text, "€")
+    except ValueParseError:
+        return None  # "risorse interne": words, not an amount
+    if value.kind not in (Kind.MONEY, Kind.NUMBER) or value.number is None:
+        return None
+    return Decimal(repr(value.number)).quantize(Decimal("0.01"))
+
+
+def _decimal(text: str, where: str) -> Decimal | None:
+    if not text.strip():
+        return None
+    try:
+        value = parse_engine_value(text)
+    except ValueParseError as error:
+        raise InterchangeError(where, error.reason) from None
+    return None if value.number is None else Decimal(repr(value.number))
+
+
+def _date(text: str, where: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        value = parse_engine_value(text, "data")
+    except ValueParseError as error:
+        raise InterchangeError(where, error.reason) from None
+    return value.day
+
+
+def _euro(amount: Decimal) -> str:
+    return format_value(Value(Kind.MONEY, float(amount), decimals=2))

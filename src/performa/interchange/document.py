@@ -1,0 +1,133 @@
+"""A whole plan as plain data: what every import reads into and every export writes from.
+
+The seed-text reader, the JSON/XLSX/ODS formats and the database loader all meet here, so a
+format never talks to the database and the database never parses a file. Values are kept as
+the document prints them (``"n.d."``, ``"12,5%"``, ``"≥ 60"`` split into comparator and
+``"60"``): the engine reads them when the plan is validated or stored, and an export gives back
+what was imported, character for character.
+
+Pure Python (no Django), so the formats can be tested without a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Assignment",
+    "FundShare",
+    "IncentiveFund",
+    "IndicatorDoc",
+    "OperationalObjectiveDoc",
+    "OrgUnitDoc",
+    "PlanDocument",
+    "StrategicAreaDoc",
+    "StrategicObjectiveDoc",
+    "VersionDoc",
+]
+
+
+@dataclass
+class IndicatorDoc:
+    name: str  # "Bando PID"
+    description: str = ""  # "Numero di domande gestite su bando Pid" (the algorithm in words)
+    code: str = ""  # national catalogue code when it comes from one: "OC_TD_01"
+    kind: str = ""  # tipologia: "Volume", "Efficacia", "Salute economica", …
+    unit: str = ""  # UdM as printed: "n.", "%", "data", "si/no"
+    baseline: str = ""  # Stato anno n-1 as printed: "130", "n.d.", "12/03/2021"
+    comparator: str = ""  # ">=", "<=", "=", "≥", "≤" as printed
+    targets: dict[int, str] = field(default_factory=dict)  # year → target as printed: "60"
+    weight: str = ""  # "12,5%", or "n.d." as some cards print it
+    formula: str = ""  # algorithm over variables, e.g. "N_Imprese_CD / N_ImprAtt"
+    source: str = ""  # data source: "Priamo", "rilevazione interna"
+    office: str = ""  # measuring office, when not the objective's
+
+
+@dataclass
+class OperationalObjectiveDoc:
+    code: str  # "01_01_02"
+    title: str
+    description: str = ""
+    expected_impact: str = ""  # "Impatto atteso"
+    resources: str = ""  # "risorse interne" or "€ 20.000,00" as printed
+    area: str = ""  # Area di responsabilità, or "Obiettivo trasversale"
+    office: str = ""  # Ufficio (several may be listed in one string, as printed)
+    transversal: bool = False
+    common_objective: bool = False  # obiettivo comune di sistema (Unioncamere)
+    indicators: list[IndicatorDoc] = field(default_factory=list)
+
+
+@dataclass
+class StrategicObjectiveDoc:
+    code: str  # "01_01"
+    title: str
+    mission: str = ""  # "011"
+    programme: str = ""  # "005"
+    function: str = ""  # DPR 254/2005: "A".."D"
+    perspective: str = ""  # Balanced Scorecard perspective
+    common_objective: str = ""  # national common objective implemented, if any
+    operational: list[OperationalObjectiveDoc] = field(default_factory=list)
+
+
+@dataclass
+class StrategicAreaDoc:
+    code: str  # "1" (the order in the document when it has no code)
+    title: str  # "Promozione e sostegno allo sviluppo e alla competitività …"
+    objectives: list[StrategicObjectiveDoc] = field(default_factory=list)
+
+
+@dataclass
+class OrgUnitDoc:
+    name: str
+    kind: str  # "area" or "office"
+    parent: str = ""  # the area an office belongs to
+    fte: str = ""  # as printed, e.g. "2,5"
+
+
+@dataclass
+class Assignment:
+    """One row group of the assignment table: an Area and the objectives it owns (titles)."""
+
+    area: str
+    objectives: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FundShare:
+    strategic_objective: str  # code of the strategic objective
+    amount: str  # "€ 10.285,71" as printed or computed
+
+
+@dataclass
+class IncentiveFund:
+    total: str = ""  # "€ 129.000,00"
+    description: str = ""
+    shares: list[FundShare] = field(default_factory=list)
+
+
+@dataclass
+class VersionDoc:
+    organ: str = ""  # "Giunta"
+    number: str = ""  # "12/22"
+    date: str = ""  # "23/02/2022"
+    status: str = "adopted"  # draft | adopted | superseded
+    title: str = ""  # "Piano della performance 2022-2024"
+
+
+@dataclass
+class PlanDocument:
+    body: str  # "Camera di Commercio di Pistoia-Prato"
+    year: int  # 2022
+    triennium: tuple[int, int] = (0, 0)  # (2022, 2024)
+    version: VersionDoc = field(default_factory=VersionDoc)
+    areas: list[StrategicAreaDoc] = field(default_factory=list)
+    org_units: list[OrgUnitDoc] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    incentive_fund: IncentiveFund = field(default_factory=IncentiveFund)
+    warnings: list[str] = field(default_factory=list)  # Italian; findings of the reader
+
+    def operational_objectives(self) -> list[OperationalObjectiveDoc]:
+        return [op for area in self.areas for so in area.objectives for op in so.operational]
+
+    def indicators(self) -> list[IndicatorDoc]:
+        return [ind for op in self.operational_objectives() for ind in op.indicators]

@@ -1,0 +1,1 @@
+"""The plan: bodies, organisation, cycles, versions, the performance tree and indicators."""

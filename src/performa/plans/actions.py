@@ -1,0 +1,62 @@
+"""State changes of a plan version: adopt and amend. Each owns its transaction.
+
+Adopting checks the plan with the same rules as an import and refuses *new* violations only:
+an amendment of a plan adopted with findings (weights off by a typo in the Giunta's
+resolution) can be adopted as long as it adds none.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from performa.interchange.database import plan_document, store_plan
+from performa.interchange.document import VersionDoc
+
+from .models import Cycle, PlanVersion
+from .validation import validate_document
+
+
+def findings_of(version: PlanVersion) -> list[str]:
+    variables = list(version.cycle.variables.values_list("name", flat=True))
+    return [
+        str(f) for f in validate_document(plan_document(version), variables) if f.blocking
+    ]
+
+
+@transaction.atomic
+def adopt(version: PlanVersion, organ: str, number: str, day: date) -> PlanVersion:
+    """Adopt a draft by resolution; the version in force until now is superseded."""
+    version = PlanVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != PlanVersion.Status.DRAFT:
+        raise ValidationError("Solo una bozza può essere adottata.")
+    if not (organ and number and day):
+        raise ValidationError("Per adottare il piano servono organo, numero e data della delibera.")
+    new = set(findings_of(version)) - set(findings_of(version.based_on) if version.based_on else ())
+    if new:
+        raise ValidationError(sorted(new))
+    version.cycle.versions.filter(status=PlanVersion.Status.ADOPTED).update(
+        status=PlanVersion.Status.SUPERSEDED
+    )
+    version.status = PlanVersion.Status.ADOPTED
+    version.organ, version.resolution_number, version.resolution_date = organ, number, day
+    version.save(update_fields=["status", "organ", "resolution_number", "resolution_date"])
+    return version
+
+
+@transaction.atomic
+def amend(cycle: Cycle) -> PlanVersion:
+    """Start an amendment: a new draft copied from the version in force."""
+    base = cycle.current_version()
+    if base is None:
+        raise ValidationError("Non c'è un piano adottato da aggiornare.")
+    if cycle.versions.filter(status=PlanVersion.Status.DRAFT).exists():
+        raise ValidationError("C'è già una bozza di aggiornamento in corso.")
+    doc = plan_document(base)
+    doc.version = VersionDoc(status=PlanVersion.Status.DRAFT, title=base.title)
+    draft = store_plan(doc, body=cycle.body.name, year=cycle.year).version
+    draft.based_on = base
+    draft.save(update_fields=["based_on"])
+    return draft

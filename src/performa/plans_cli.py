@@ -1,0 +1,156 @@
+"""Plan subcommands: ``import-plan``, ``export-plan`` and ``demo``.
+
+Django and the formats are imported inside the handlers (see performa.cli).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from performa.cli import Subparsers
+
+if TYPE_CHECKING:
+    from performa.interchange.document import PlanDocument
+
+FORMATS = ("text", "json", "xlsx", "ods")
+# The demo plan ships with the repository's shared seeds (see README): the real Piano della
+# Performance 2022-2024 of the Camera di Commercio di Pistoia-Prato.
+DEMO_FILE = "000_7c03116ef0aec330.txt"
+DEMO_BODY = "Camera di Commercio di Pistoia-Prato"
+
+
+def register(subparsers: Subparsers) -> None:
+    load = subparsers.add_parser(
+        "import-plan", help="importa un piano (testo dei documenti, JSON, XLSX, ODS)"
+    )
+    load.add_argument("file", metavar="FILE", type=Path)
+    load.add_argument("--body", default="", metavar="ENTE", help="nome dell'ente")
+    load.add_argument("--year", type=int, default=None, metavar="ANNO")
+    load.add_argument("--format", choices=FORMATS, default=None,
+                      help="formato del file (predefinito: dall'estensione)")
+    load.set_defaults(func=_run_import)
+
+    dump = subparsers.add_parser("export-plan", help="esporta il piano in vigore di un ente")
+    dump.add_argument("--body", required=True, metavar="ENTE")
+    dump.add_argument("--year", type=int, required=True, metavar="ANNO")
+    dump.add_argument("--format", choices=FORMATS[1:], default="json")
+    dump.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    dump.set_defaults(func=_run_export)
+
+    demo = subparsers.add_parser("demo", help="carica il piano dimostrativo (Pistoia-Prato 2022)")
+    demo.add_argument("--seeds", type=Path, default=None, metavar="CARTELLA",
+                      help="cartella dei documenti seme (predefinito: ../shared/seeds)")
+    demo.set_defaults(func=_run_demo)
+
+
+def read_plan(data: bytes, fmt: str, body: str = "", year: int | None = None) -> PlanDocument:
+    from performa.interchange import json_format, seed_text, workbook
+
+    if fmt == "text":
+        return seed_text.read_plan_text(data.decode("utf-8"), body=body, year=year)
+    if fmt == "json":
+        return json_format.load_json(data.decode("utf-8"))
+    if fmt == "xlsx":
+        return workbook.load_xlsx(data)
+    return workbook.load_ods(data)
+
+
+def write_plan(doc: PlanDocument, fmt: str) -> bytes:
+    from performa.interchange import json_format, workbook
+
+    if fmt == "json":
+        return json_format.dump_json(doc).encode("utf-8")
+    if fmt == "xlsx":
+        return workbook.dump_xlsx(doc)
+    return workbook.dump_ods(doc)
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    return {"txt": "text", "md": "text"}.get(suffix, suffix)
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    fmt = args.format or _format_of(args.file)
+    if fmt not in FORMATS:
+        print(f"errore: formato di «{args.file}» non riconosciuto: usare --format", file=sys.stderr)
+        return 2
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        print(f"errore: impossibile leggere «{args.file}»: {error.strerror}", file=sys.stderr)
+        return 2
+    return _import(data, fmt, args.body, args.year, str(args.file))
+
+
+def _import(data: bytes, fmt: str, body: str, year: int | None, name: str) -> int:
+    from performa.django_cli import setup_django
+
+    setup_django()
+    from performa.interchange.database import store_plan
+
+    try:
+        doc = read_plan(data, fmt, body, year)
+        if body:
+            doc.body = body
+        if year:
+            doc.year = year
+        stored = store_plan(doc)
+    except ValueError as error:  # InterchangeError, PlanTextError: Italian, naming the place
+        print(f"errore in «{name}»: {error}\nNessun dato è stato salvato.", file=sys.stderr)
+        return 2
+    version = stored.version
+    print(f"Importato «{name}»: {version.cycle.body}, anno {version.cycle.year}, "
+          f"{version} ")
+    for what, count in stored.counts.items():
+        print(f"  {what}: {count}")
+    warnings = [*doc.warnings, *(str(f) for f in stored.findings)]
+    if warnings:
+        print(f"Avvisi ({len(warnings)}):")
+        for warning in warnings:
+            print(f"  - {warning}")
+    return 0
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from performa.django_cli import setup_django
+
+    setup_django()
+    from performa.interchange.database import plan_document
+    from performa.plans.models import Cycle
+
+    cycle = Cycle.objects.filter(body__name=args.body, year=args.year).first()
+    version = cycle.current_version() if cycle else None
+    if version is None:
+        print(f"errore: nessun piano adottato per «{args.body}» nel {args.year}", file=sys.stderr)
+        return 2
+    args.output.write_bytes(write_plan(plan_document(version), args.format))
+    print(f"Esportato {version} in «{args.output}»")
+    return 0
+
+
+def demo_seed(seeds: Path | None = None) -> Path:
+    """The demo document: ``--seeds``, else ``$PERFORMA_SEEDS``, else ``../shared/seeds``."""
+    repository = Path(__file__).resolve().parents[2]
+    default = repository.parent / "shared" / "seeds"
+    return (seeds or Path(os.environ.get("PERFORMA_SEEDS") or default)) / DEMO_FILE
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from performa.django_cli import setup_django
+
+    setup_django()
+    from performa.plans.models import Cycle
+
+    path = demo_seed(args.seeds)
+    if Cycle.objects.filter(body__name=DEMO_BODY, year=2022).exists():
+        print(f"Il piano dimostrativo è già caricato ({DEMO_BODY}, 2022).")
+        return 0
+    if not path.exists():
+        print(f"errore: documento dimostrativo «{path}» non trovato (--seeds)", file=sys.stderr)
+        return 2
+    return _import(path.read_bytes(), "text", DEMO_BODY, 2022, str(path))

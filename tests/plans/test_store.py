@@ -1,0 +1,128 @@
+"""A plan document into the database and back; frozen versions; amendments."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from performa.interchange.database import plan_document, store_plan
+from performa.interchange.document import PlanDocument
+from performa.interchange.errors import InterchangeError
+from performa.plans import models as m
+from performa.plans.actions import adopt, amend
+
+pytestmark = pytest.mark.django_db
+
+
+def test_store_creates_body_cycle_adopted_version_and_tree(plan: PlanDocument) -> None:
+    stored = store_plan(plan)
+    version = stored.version
+    assert version.status == m.PlanVersion.Status.ADOPTED
+    assert (version.organ, version.resolution_number, version.resolution_date) == (
+        "Giunta", "12/22", date(2022, 2, 23))
+    assert version.cycle.body.name == "Camera di Commercio di Prova"
+    assert (version.cycle.first_year, version.cycle.last_year) == (2022, 2024)
+    assert stored.counts == {"ambiti": 1, "obiettivi strategici": 2, "obiettivi operativi": 2,
+                             "indicatori": 6}
+    card = m.OperationalObjective.objects.get(version=version, code="01_01_02")
+    assert card.resources_amount == Decimal("150000.00")
+    assert card.area.name == "Promozione e sviluppo economico"
+    assert [o.name for o in card.offices.all()] == ["Punto Impresa Digitale"]
+    first = card.indicators.first()
+    assert (first.name, first.comparator, first.weight_text, first.weight) == (
+        "Bando PID", "≥", "25,0%", Decimal("0.2500"))
+    assert [(t.year, t.value) for t in first.targets.all()] == [(2022, "80")]
+    digital = m.StrategicObjective.objects.get(version=version, code="01_01")
+    assert (digital.mission.code, digital.programme.code, digital.function.code) == (
+        "011", "005", "D")
+    spaces = m.OperationalObjective.objects.get(version=version, code="01_03_03")
+    assert spaces.resources_amount is None and spaces.resources == "risorse interne"
+    fund = m.IncentiveFund.objects.get(version=version)
+    assert fund.total == Decimal("20000.00")
+    assignment = m.Assignment.objects.get(version=version)
+    assert assignment.operational_objective == card  # matched despite "digitale"/"Digitale"
+
+
+def test_document_comes_back_as_stored(plan: PlanDocument) -> None:
+    version = store_plan(plan).version
+    again = plan_document(version)
+    assert again.areas == plan.areas
+    assert again.assignments == plan.assignments
+    assert again.incentive_fund == plan.incentive_fund
+    assert again.version == plan.version
+    office = next(u for u in again.org_units if u.kind == "office")
+    assert (office.name, office.parent, office.fte) == (
+        "Punto Impresa Digitale", "Promozione e sviluppo economico", "2,00")
+
+
+def test_adopted_version_is_frozen(plan: PlanDocument) -> None:
+    version = store_plan(plan).version
+    indicator = m.Indicator.objects.filter(version=version).first()
+    indicator.name = "Altro nome"
+    with pytest.raises(ValidationError, match="adottato"):
+        indicator.save()
+    with pytest.raises(ValidationError, match="adottato"):
+        m.Indicator.objects.filter(version=version).update(weight_text="1%")
+    with pytest.raises(ValidationError, match="adottato"):
+        m.Target.objects.filter(indicator=indicator).first().delete()
+    assert m.Indicator.objects.get(pk=indicator.pk).name == "Bando PID"
+
+
+def test_import_is_all_or_nothing(plan: PlanDocument) -> None:
+    plan.incentive_fund.shares[1].strategic_objective = "09_09"
+    with pytest.raises(InterchangeError, match="09_09"):
+        store_plan(plan)
+    assert not m.Body.objects.exists()
+    assert not m.Indicator.objects.exists()
+
+
+def test_duplicate_codes_are_refused_before_anything_is_stored(plan: PlanDocument) -> None:
+    plan.areas[0].objectives[1].operational[0].code = "01_01_02"
+    with pytest.raises(InterchangeError, match="codice usato 2 volte"):
+        store_plan(plan)
+    assert not m.PlanVersion.objects.exists()
+
+
+def test_findings_of_an_adopted_document_are_kept_as_warnings(plan: PlanDocument) -> None:
+    plan.areas[0].objectives[0].operational[0].indicators[0].weight = "15,0%"
+    stored = store_plan(plan)
+    assert stored.version.status == m.PlanVersion.Status.ADOPTED
+    assert [str(f) for f in stored.findings] == [
+        "01_01_02: la somma dei pesi degli indicatori è 90,0%: deve essere 100%"]
+
+
+def test_amend_copies_the_version_in_force_and_adopt_supersedes_it(plan: PlanDocument) -> None:
+    first = store_plan(plan).version
+    draft = amend(first.cycle)
+    assert (draft.number, draft.status, draft.based_on) == (2, "draft", first)
+    assert plan_document(draft).areas == plan_document(first).areas
+    with pytest.raises(ValidationError, match="già una bozza"):
+        amend(first.cycle)
+    target = m.Target.objects.get(indicator__version=draft, indicator__name="Bando PID")
+    target.value = "90"
+    target.save()  # a draft is editable
+    adopt(draft, "Giunta", "6", date(2022, 2, 9))
+    first.refresh_from_db()
+    assert first.status == "superseded"
+    assert first.cycle.current_version() == draft
+    assert m.Target.objects.get(indicator__version=first, indicator__name="Bando PID").value \
+        == "80"
+
+
+def test_adopt_refuses_new_violations_only(plan: PlanDocument) -> None:
+    plan.areas[0].objectives[0].operational[0].indicators[0].weight = "15,0%"  # as adopted
+    first = store_plan(plan).version
+    draft = amend(first.cycle)
+    adopt(draft, "Giunta", "6", date(2022, 2, 9))  # the old finding is not new: adopted
+    second = amend(first.cycle)
+    indicator = m.Indicator.objects.get(version=second, name="Valorizzazione degli spazi")
+    indicator.weight_text = "40,0%"
+    indicator.save()
+    with pytest.raises(ValidationError) as refused:
+        adopt(second, "Giunta", "9", date(2022, 5, 1))
+    assert "01_03_03: la somma dei pesi degli indicatori è 90,0%" in str(refused.value)
+    with pytest.raises(ValidationError, match="delibera"):
+        adopt(second, "", "", date(2022, 5, 1))
