@@ -25,7 +25,8 @@ $(INSTALLED): pyproject.toml
 
 run: $(INSTALLED)
 	$(PERFORMA) migrate
-# enabled when the demo loader lands (issue 3): $(PERFORMA) demo
+# Loads the real Piano della Performance 2022-2024 of Pistoia-Prato (../shared/seeds) once.
+	$(PERFORMA) demo
 	$(PERFORMA) runserver 127.0.0.1:8000
 
 test: lint typecheck test-sqlite test-postgres

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from .formula import Formula, FormulaError
+from .formula import Formula, FormulaError, find_cycles
 from .rollup import Explanation, Node, Rollup
 from .scoring import DEFAULT_RULES, ScoringError, ScoringRules, explain_score, score
 from .values import Kind, Target, Value, format_value
@@ -119,15 +119,11 @@ class BodyComputation:
             for code in codes:
                 referrers.setdefault(code, []).append(key)
             graph[key] = {k for c in codes for k in self.rollup.sources_under(c) if k in reading}
-        cyclic: set[str] = set()
-        while True:
-            sorter = graphlib.TopologicalSorter(
-                {k: deps - cyclic for k, deps in graph.items() if k not in cyclic}
-            )
-            try:
-                return referrers, list(sorter.static_order()), cyclic
-            except graphlib.CycleError as error:
-                cyclic.update(error.args[1])
+        cyclic = {key for group in find_cycles(graph) for key in group}
+        sorter = graphlib.TopologicalSorter(
+            {k: deps - cyclic for k, deps in graph.items() if k not in cyclic}
+        )
+        return referrers, list(sorter.static_order()), cyclic
 
     # -- computing -----------------------------------------------------------------------
 
