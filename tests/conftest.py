@@ -1,6 +1,24 @@
-"""Shared pytest configuration. Works on either database backend."""
+"""Shared pytest configuration and a small plan of real rows of 000_… (Pistoia-Prato 2022).
+
+Works on either database backend.
+"""
+
+from __future__ import annotations
 
 import pytest
+
+from performa.interchange.document import (
+    Assignment,
+    FundShare,
+    IncentiveFund,
+    IndicatorDoc,
+    OperationalObjectiveDoc,
+    OrgUnitDoc,
+    PlanDocument,
+    StrategicAreaDoc,
+    StrategicObjectiveDoc,
+    VersionDoc,
+)
 
 
 def database_backend() -> str:
@@ -23,3 +41,67 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(database_backend())
+
+
+def pid_card() -> OperationalObjectiveDoc:
+    rows = [
+        ("Bando PID", "Numero di domande gestite su bando Pid", "Volume", "n.", "426", "≥", "80"),
+        ("Risorse umane dedicate", "Esprime le risorse dedicate al Punto Impresa Digitale, "
+         "espresse in FTE", "Volume", "n.", "2,0", "≤", "2,0"),
+        ("Grado di utilizzo delle risorse", "Risorse utilizzate/risorse stanziata a budget",
+         "Salute economica", "%", "100%", "≥", "80%"),
+        ("Customer satisfaction", "Giudizio medio di soddisfazione ottenuto nella rilevazione "
+         "di customer di ente", "Qualità", "n.", "7,4", "≥", "7,4"),
+    ]
+    return OperationalObjectiveDoc(
+        code="01_01_02", title="PID - Punto Impresa Digitale",
+        description="Supporto alla creazione e allo sviluppo di impresa.",
+        resources="€ 150.000,00", area="Promozione e sviluppo economico",
+        office="Punto Impresa Digitale",
+        indicators=[
+            IndicatorDoc(name=n, description=d, kind=k, unit=u, baseline=b, comparator=c,
+                         targets={2022: t}, weight="25,0%")
+            for n, d, k, u, b, c, t in rows
+        ],
+    )
+
+
+def spaces_card() -> OperationalObjectiveDoc:
+    return OperationalObjectiveDoc(
+        code="01_03_03", title="Valorizzazione degli spazi camerale e dell'Auditorium",
+        resources="risorse interne", area="Segretario Generale", office="Segreteria Generale",
+        indicators=[
+            IndicatorDoc(name="Attrattività eventi realizzati", kind="Volume", unit="n.",
+                         baseline="1179", comparator=">=", targets={2022: "1.500,0"},
+                         weight="50,0%"),
+            IndicatorDoc(name="Valorizzazione degli spazi", kind="Efficienza", unit="data",
+                         baseline="n.d.", comparator="=", targets={2022: "30/11/2022"},
+                         weight="50,0%"),
+        ],
+    )
+
+
+def small_plan() -> PlanDocument:
+    return PlanDocument(
+        body="Camera di Commercio di Prova", year=2022, triennium=(2022, 2024),
+        version=VersionDoc(organ="Giunta", number="12/22", date="23/02/2022",
+                           status="adopted", title="Piano della performance 2022-2024"),
+        areas=[StrategicAreaDoc(code="1", title="Promozione e sostegno allo sviluppo", objectives=[
+            StrategicObjectiveDoc(code="01_01", title="Digitalizzazione", mission="011",
+                                  programme="005", function="D", operational=[pid_card()]),
+            StrategicObjectiveDoc(code="01_03", title="Cultura e turismo",
+                                  operational=[spaces_card()]),
+        ])],
+        org_units=[OrgUnitDoc(name="Promozione e sviluppo economico", kind="area"),
+                   OrgUnitDoc(name="Punto Impresa Digitale", kind="office",
+                              parent="Promozione e sviluppo economico", fte="2,0")],
+        assignments=[Assignment("Promozione e sviluppo economico",
+                                ["PID - Punto Impresa digitale"])],
+        incentive_fund=IncentiveFund(total="€ 20.000,00", shares=[
+            FundShare("01_01", "€ 10.000,00"), FundShare("01_03", "€ 10.000,00")]),
+    )
+
+
+@pytest.fixture
+def plan() -> PlanDocument:
+    return small_plan()

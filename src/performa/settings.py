@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "simple_history",
     "performa.catalog",
     "performa.plans",
+    "performa.accounts",
+    "performa.measures",
     "performa.web",
 ]
 
@@ -163,6 +165,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Evidence files attached to measured values; never served directly (views check access).
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "media/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Security headers. Cookies are HTTPS-only outside development (the demo runs on plain HTTP).
 X_FRAME_OPTIONS = "DENY"

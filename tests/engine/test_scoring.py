@@ -205,3 +205,17 @@ def test_more_is_never_worse_for_greater_or_equal(a: float, b: float, target: fl
 @given(_amount, _comparator)
 def test_not_available_never_scores(target: float, cmp: Comparator) -> None:
     assert score(Value(Kind.NOT_AVAILABLE), _goal(cmp, target)) is None
+
+
+def test_rules_round_trip_through_plain_data() -> None:
+    from performa.engine.scoring import rules_from_dict, rules_to_dict
+
+    rules = ScoringRules(lower_is_better=LowerIsBetter.LINEAR, equal_tolerance=0.02,
+                         bands=(Band(0.95, 1.0), Band(0.5, None), Band(0.0, 0.0)),
+                         deadline_zero_after_days=30, cap=1.1)
+    assert rules_from_dict(rules_to_dict(rules)) == rules
+    assert rules_from_dict({}) == ScoringRules()
+    with pytest.raises(ValueError, match="sconosciute: tolleranza"):
+        rules_from_dict({"tolleranza": 1})
+    with pytest.raises(ValueError, match="non valide"):
+        rules_from_dict({"cap": 0.5})

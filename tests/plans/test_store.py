@@ -49,6 +49,10 @@ def test_store_creates_body_cycle_adopted_version_and_tree(plan: PlanDocument) -
 def test_document_comes_back_as_stored(plan: PlanDocument) -> None:
     version = store_plan(plan).version
     again = plan_document(version)
+    keys = [indicator.key for indicator in again.indicators()]
+    assert len(set(keys)) == 6 and all(len(key) == 36 for key in keys)  # identities assigned
+    for indicator in again.indicators():
+        indicator.key = ""
     assert again.areas == plan.areas
     assert again.assignments == plan.assignments
     assert again.incentive_fund == plan.incentive_fund

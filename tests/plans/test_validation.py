@@ -44,7 +44,7 @@ def test_weights_nd_are_reported_as_missing(plan: PlanDocument) -> None:
     card.indicators[0].weight = "n.d."
     card.indicators[0].targets = {2022: "n.d."}
     messages = [f.message for f in validate_document(plan)]
-    assert "1 indicatori senza peso (n.d.)" in messages
+    assert "1 indicatore senza peso (n.d.)" in messages
     assert any("target 2022 non disponibile" in m for m in messages)
 
 

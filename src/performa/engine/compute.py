@@ -39,6 +39,7 @@ class IndicatorResult:
     actual: Value | None  # the value typed as the target; None when the formula failed
     error: str = ""  # Italian; formula errors and values that do not fit the target
     how: str = ""  # how the achievement came about, filled by explain()
+    missing: str = ""  # why the value is not available, from the inputs' reasons
 
     @property
     def display(self) -> str:
@@ -53,13 +54,14 @@ class IndicatorResult:
 
     @property
     def reason(self) -> str:
-        return self.error
+        return self.error or self.missing
 
 
 @dataclass
 class _State:
     values: dict[str, float | None]
     previous: Mapping[str, float | None]
+    reasons: Mapping[str, str] = field(default_factory=dict)
     results: dict[str, IndicatorResult] = field(default_factory=dict)
 
 
@@ -131,9 +133,14 @@ class BodyComputation:
         self,
         values: Mapping[str, float | None],
         previous: Mapping[str, float | None] | None = None,
+        reasons: Mapping[str, str] | None = None,
     ) -> dict[str, Explanation]:
-        """Compute everything for a period's variable values; returns the node explanations."""
-        self.state = _State(dict(values), previous or {})
+        """Compute everything for a period's variable values; returns the node explanations.
+
+        ``reasons`` says why a variable is None ("nessun valore rilevato", "n.d.: …"), so a
+        left-out indicator is explained by its inputs.
+        """
+        self.state = _State(dict(values), previous or {}, reasons or {})
         ordered = set(self._order)
         for key, spec in self.indicators.items():
             if key not in ordered:
@@ -182,7 +189,14 @@ class BodyComputation:
             achieved = score(actual, spec.target, spec.unit, self.rules)
         except ScoringError as error:
             return IndicatorResult(spec.key, outcome, None, actual, str(error))
-        return IndicatorResult(spec.key, outcome, achieved, actual)
+        missing = "" if outcome is not None else self._missing(spec)
+        return IndicatorResult(spec.key, outcome, achieved, actual, missing=missing)
+
+    def _missing(self, spec: IndicatorSpec) -> str:
+        values, reasons = self.state.values, self.state.reasons
+        found = sorted({reasons[name] for name in spec.formula.variables
+                        if values.get(name) is None and name in reasons})
+        return "; ".join(found)
 
     def node_achievement(self, code: str) -> float | None:
         explanation = self.rollup.results.get(code)

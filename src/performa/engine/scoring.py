@@ -7,8 +7,10 @@ Achievements are fractions (0.98); rounding is for display only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from .values import Comparator, Kind, Target, Value, format_percent, format_value
 
@@ -20,6 +22,8 @@ __all__ = [
     "ScoringError",
     "ScoringRules",
     "explain_score",
+    "rules_from_dict",
+    "rules_to_dict",
     "score",
 ]
 
@@ -228,3 +232,44 @@ def _apply_bands(raw: float, how: str, rules: ScoringRules) -> tuple[float, str]
                 how = f"{how}; fascia SMVP da {format_percent(band.minimum)}"
             break
     return max(0.0, min(rules.cap, result)), how
+
+
+def rules_to_dict(rules: ScoringRules) -> dict[str, object]:
+    """The rules as plain data, to store with a body and with every result set."""
+    return {
+        "lower_is_better": str(rules.lower_is_better),
+        "equal_mode": str(rules.equal_mode),
+        "equal_tolerance": rules.equal_tolerance,
+        "bands": [[band.minimum, band.score] for band in rules.bands],
+        "deadline_grace_days": rules.deadline_grace_days,
+        "deadline_zero_after_days": rules.deadline_zero_after_days,
+        "milestone_stages": list(rules.milestone_stages),
+        "not_available": str(rules.not_available),
+        "cap": rules.cap,
+    }
+
+
+def rules_from_dict(data: Mapping[str, Any]) -> ScoringRules:
+    """Rules from stored data; missing keys take the defaults, unknown keys are refused."""
+    unknown = set(data) - set(rules_to_dict(DEFAULT_RULES))
+    if unknown:
+        raise ValueError(f"opzioni SMVP sconosciute: {', '.join(sorted(unknown))}")
+    try:
+        return ScoringRules(
+            lower_is_better=LowerIsBetter(data.get("lower_is_better", "ratio")),
+            equal_mode=EqualMode(data.get("equal_mode", "distance")),
+            equal_tolerance=float(data.get("equal_tolerance", 0.0)),
+            bands=tuple(Band(float(m), None if s is None else float(s))
+                        for m, s in data.get("bands", ())),
+            deadline_grace_days=int(data.get("deadline_grace_days", 0)),
+            deadline_zero_after_days=(
+                None if data.get("deadline_zero_after_days") is None
+                else int(data["deadline_zero_after_days"])
+            ),
+            milestone_stages=tuple(float(s) for s in data.get(
+                "milestone_stages", DEFAULT_RULES.milestone_stages)),
+            not_available=NotAvailablePolicy(data.get("not_available", "exclude")),
+            cap=float(data.get("cap", 1.0)),
+        )
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"opzioni SMVP non valide: {error}") from None

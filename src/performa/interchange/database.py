@@ -8,6 +8,7 @@ Reading back gives a document that a format writes out; export → import → ex
 from __future__ import annotations
 
 import unicodedata
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,6 +31,7 @@ from .document import (
     PlanDocument,
     StrategicAreaDoc,
     StrategicObjectiveDoc,
+    VariableDoc,
     VersionDoc,
 )
 from .errors import InterchangeError
@@ -52,7 +54,11 @@ def store_plan(doc: PlanDocument, body: str = "", year: int | None = None) -> St
     :class:`InterchangeError` and nothing is stored; the rule findings of an adopted document
     are returned as warnings, since the document is what was adopted.
     """
-    findings = validate_document(doc)
+    known = {v.name for v in doc.variables} | set(
+        m.Variable.objects.filter(cycle__body__name=body or doc.body,
+                                  cycle__year=year or doc.year).values_list("name", flat=True)
+    )
+    findings = validate_document(doc, known or None)
     duplicates = [f for f in findings if "usato" in f.message]
     if duplicates:
         raise InterchangeError(duplicates[0].item, duplicates[0].message)
@@ -72,6 +78,7 @@ def store_plan(doc: PlanDocument, body: str = "", year: int | None = None) -> St
         resolution_date=_date(doc.version.date, "versione.data"),
     )
     units = _store_units(the_body, doc)
+    _store_variables(cycle, doc, units)
     counts = _store_tree(version, doc, units)
     _store_assignments(version, doc, units)
     _store_fund(version, doc)
@@ -119,23 +126,38 @@ def _store_units(body: m.Body, doc: PlanDocument) -> dict[tuple[str, str], m.Org
     return units
 
 
+def _store_variables(
+    cycle: m.Cycle, doc: PlanDocument, units: dict[tuple[str, str], m.OrgUnit]
+) -> None:
+    for variable in doc.variables:
+        m.Variable.objects.update_or_create(
+            cycle=cycle, name=variable.name,
+            defaults={"description": variable.description, "unit": variable.unit,
+                      "source": variable.source,
+                      "office": units.get(("office", _key(variable.office)))},
+        )
+
+
 def _store_tree(
     version: m.PlanVersion, doc: PlanDocument, units: dict[tuple[str, str], m.OrgUnit]
 ) -> dict[str, int]:
+    """Store the tree; ``order`` runs through the whole version level by level, so a plain
+    ``order_by("order")`` lists any level in document order."""
     counts = {"ambiti": 0, "obiettivi strategici": 0, "obiettivi operativi": 0, "indicatori": 0}
-    for a_order, area_doc in enumerate(doc.areas):
-        area = m.StrategicArea.objects.create(version=version, order=a_order,
+    for area_doc in doc.areas:
+        area = m.StrategicArea.objects.create(version=version, order=counts["ambiti"],
                                               code=area_doc.code, title=area_doc.title)
         counts["ambiti"] += 1
-        for s_order, so_doc in enumerate(area_doc.objectives):
+        for so_doc in area_doc.objectives:
             so = m.StrategicObjective.objects.create(
-                version=version, order=s_order, area=area, code=so_doc.code, title=so_doc.title,
-                common_objective=so_doc.common_objective, perspective=so_doc.perspective,
-                **_classification(so_doc),
+                version=version, order=counts["obiettivi strategici"], area=area,
+                code=so_doc.code, title=so_doc.title, common_objective=so_doc.common_objective,
+                perspective=so_doc.perspective, **_classification(so_doc),
             )
             counts["obiettivi strategici"] += 1
-            for o_order, op_doc in enumerate(so_doc.operational):
-                _store_operational(version, so, o_order, op_doc, units)
+            for op_doc in so_doc.operational:
+                _store_operational(version, so, counts["obiettivi operativi"], op_doc, units,
+                                   counts["indicatori"])
                 counts["obiettivi operativi"] += 1
                 counts["indicatori"] += len(op_doc.indicators)
     return counts
@@ -170,6 +192,7 @@ def _store_operational(
     order: int,
     op: OperationalObjectiveDoc,
     units: dict[tuple[str, str], m.OrgUnit],
+    first_indicator: int,
 ) -> None:
     area = units.get(("area", _key(op.area)))
     office = units.get(("office", _key(op.office)))
@@ -183,14 +206,17 @@ def _store_operational(
     )
     if office is not None:
         objective.offices.add(office)
-    for i_order, ind in enumerate(op.indicators):
-        where = f"{op.code}, indicatore {i_order + 1}"
+    for position, ind in enumerate(op.indicators):
+        where = f"{op.code}, indicatore {position + 1}"
         indicator = m.Indicator.objects.create(
-            version=version, order=i_order, operational_objective=objective, code=ind.code,
+            version=version, order=first_indicator + position, operational_objective=objective,
+            code=ind.code,
             name=ind.name, description=ind.description, formula=ind.formula, kind=ind.kind,
             unit=ind.unit, source=ind.source, comparator=ind.comparator,
             baseline=ind.baseline, weight_text=ind.weight,
             office=units.get(("office", _key(ind.office))) if ind.office else None,
+            lineage=_lineage(ind.key, where), accumulation=_accumulation(ind, where),
+            measured_at=ind.measured_at,
         )
         for year, text in sorted(ind.targets.items()):
             if len(text) > 60:
@@ -271,6 +297,7 @@ def plan_document(version: m.PlanVersion) -> PlanDocument:
             unit=ind.unit, baseline=ind.baseline, comparator=ind.comparator,
             targets=targets.get(ind.pk, {}), weight=ind.weight_text, formula=ind.formula,
             source=ind.source, office=ind.office.name if ind.office else "",
+            key=str(ind.lineage), accumulation=ind.accumulation, measured_at=ind.measured_at,
         ))
     operational: dict[int, list[OperationalObjectiveDoc]] = {}
     for op in offices.values():
@@ -295,6 +322,11 @@ def plan_document(version: m.PlanVersion) -> PlanDocument:
     doc.areas = [
         StrategicAreaDoc(code=a.code, title=a.title, objectives=strategic.get(a.pk, []))
         for a in m.StrategicArea.objects.filter(version=version)
+    ]
+    doc.variables = [
+        VariableDoc(name=v.name, description=v.description, unit=v.unit, source=v.source,
+                    office=v.office.name if v.office else "")
+        for v in cycle.variables.select_related("office")
     ]
     doc.org_units = [
         OrgUnitDoc(name=u.name, kind=u.kind, parent=u.parent.name if u.parent else "",
@@ -355,6 +387,22 @@ def _date(text: str, where: str) -> date | None:
     except ValueParseError as error:
         raise InterchangeError(where, error.reason) from None
     return value.day
+
+
+def _lineage(key: str, where: str) -> uuid.UUID:
+    if not key:
+        return uuid.uuid4()
+    try:
+        return uuid.UUID(key)
+    except ValueError:
+        raise InterchangeError(f"{where}.chiave", f"chiave «{key}» non valida") from None
+
+
+def _accumulation(indicator: IndicatorDoc, where: str) -> str:
+    if indicator.accumulation not in m.Accumulation.values:
+        raise InterchangeError(f"{where}.andamento",
+                               f"«{indicator.accumulation}»: usare stock o cumulative")
+    return indicator.accumulation
 
 
 def _euro(amount: Decimal) -> str:

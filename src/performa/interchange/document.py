@@ -23,6 +23,7 @@ __all__ = [
     "PlanDocument",
     "StrategicAreaDoc",
     "StrategicObjectiveDoc",
+    "VariableDoc",
     "VersionDoc",
 ]
 
@@ -41,6 +42,11 @@ class IndicatorDoc:
     formula: str = ""  # algorithm over variables, e.g. "N_Imprese_CD / N_ImprAtt"
     source: str = ""  # data source: "Priamo", "rilevazione interna"
     office: str = ""  # measuring office, when not the objective's
+    # Stable identity across plan versions, so values typed for an indicator follow it into
+    # an amendment; empty in a new plan (the database assigns one).
+    key: str = ""
+    accumulation: str = "stock"  # "stock" (last value) or "cumulative" (pro rata projection)
+    measured_at: str = ""  # "30/06, 31/12": the periods it is measured at; empty: all
 
 
 @dataclass
@@ -74,6 +80,17 @@ class StrategicAreaDoc:
     code: str  # "1" (the order in the document when it has no code)
     title: str  # "Promozione e sostegno allo sviluppo e alla competitività …"
     objectives: list[StrategicObjectiveDoc] = field(default_factory=list)
+
+
+@dataclass
+class VariableDoc:
+    """A raw measured quantity of the year that formulas read (``N_ImprAtt``)."""
+
+    name: str
+    description: str = ""
+    unit: str = ""
+    source: str = ""
+    office: str = ""  # the office that measures it
 
 
 @dataclass
@@ -122,6 +139,7 @@ class PlanDocument:
     version: VersionDoc = field(default_factory=VersionDoc)
     areas: list[StrategicAreaDoc] = field(default_factory=list)
     org_units: list[OrgUnitDoc] = field(default_factory=list)
+    variables: list[VariableDoc] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     incentive_fund: IncentiveFund = field(default_factory=IncentiveFund)
     warnings: list[str] = field(default_factory=list)  # Italian; findings of the reader

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from performa.engine.values import format_number
 
 from . import models as m
-from .validation import WEIGHT_TOLERANCE, check_fields, check_target, parse_weight
+from .validation import check_fields, check_target, parse_weight, weight_tolerance
 
 
 class IndicatorForm(forms.ModelForm):
@@ -85,7 +85,7 @@ class IndicatorInlineFormSet(forms.BaseInlineFormSet):
             return
         total = sum((parse_weight(f.cleaned_data.get("weight_text") or "") or Decimal(0)
                      for f in kept), Decimal(0))
-        if kept and abs(total - 1) > WEIGHT_TOLERANCE:
+        if kept and abs(total - 1) > weight_tolerance(len(kept)):
             code = getattr(self.instance, "code", "")
             raise ValidationError(
                 f"La somma dei pesi degli indicatori di «{code}» è "

@@ -8,6 +8,7 @@ amendment starts a new draft copied from it (``actions.amend``).
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from performa.catalog.models import CatalogIndicator, InstitutionalFunction, Mission, Programme
+from performa.engine.scoring import ScoringRules, rules_from_dict
 
 
 class Body(models.Model):
@@ -35,6 +37,13 @@ class Body(models.Model):
         "nome livello 3", max_length=60, default="Obiettivo operativo"
     )
     action_label = models.CharField("nome livello 4", max_length=60, default="Azione")
+    # The SMVP options (performa.engine.scoring.ScoringRules as a dict; empty = defaults).
+    scoring_rules = models.JSONField("regole SMVP", default=dict, blank=True)
+    deviation_required = models.BooleanField(
+        "scostamento motivato obbligatorio a fine anno", default=True,
+        help_text="Un indicatore sotto il 100% al 31/12 richiede la motivazione prima della "
+                  "chiusura della rilevazione.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -44,6 +53,9 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def rules(self) -> ScoringRules:
+        return rules_from_dict(self.scoring_rules)
 
 
 class OrgUnit(models.Model):
@@ -55,7 +67,7 @@ class OrgUnit(models.Model):
     name = models.CharField("denominazione", max_length=300)
     kind = models.CharField("tipo", max_length=10, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self", models.RESTRICT, null=True, blank=True, related_name="children",
         verbose_name="area di appartenenza",
     )
     fte = models.DecimalField("FTE", max_digits=8, decimal_places=2, null=True, blank=True)
@@ -139,7 +151,7 @@ class PlanVersion(models.Model):
     resolution_number = models.CharField("delibera n.", max_length=30, blank=True)
     resolution_date = models.DateField("delibera del", null=True, blank=True)
     based_on = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="amendments",
+        "self", models.RESTRICT, null=True, blank=True, related_name="amendments",
         verbose_name="aggiorna la versione",
     )
     history = HistoricalRecords()
@@ -287,7 +299,7 @@ class OperationalObjective(VersionedModel):
                                  blank=True)
     resources_amount = models.DecimalField("risorse economiche (€)", max_digits=14,
                                            decimal_places=2, null=True, blank=True)
-    area = models.ForeignKey(OrgUnit, models.PROTECT, null=True, blank=True,
+    area = models.ForeignKey(OrgUnit, models.RESTRICT, null=True, blank=True,
                              related_name="owned_objectives",
                              verbose_name="area di responsabilità")
     offices = models.ManyToManyField(OrgUnit, blank=True, related_name="objectives",
@@ -324,7 +336,7 @@ class Action(VersionedModel):
     title = models.CharField("titolo", max_length=400)
     activity = models.CharField("tipologia", max_length=15, choices=Activity.choices,
                                 default=Activity.INSTITUTIONAL)
-    cost_centre = models.ForeignKey(CostCentre, models.PROTECT, null=True, blank=True,
+    cost_centre = models.ForeignKey(CostCentre, models.RESTRICT, null=True, blank=True,
                                     verbose_name="centro di costo")
     costs = models.DecimalField("oneri", max_digits=14, decimal_places=2, default=Decimal(0))
     revenues = models.DecimalField("ricavi", max_digits=14, decimal_places=2,
@@ -346,6 +358,13 @@ class Action(VersionedModel):
         return f"{self.code} {self.title}"
 
 
+class Accumulation(models.TextChoices):
+    """How a figure grows during the year, which decides its year-end projection."""
+
+    STOCK = "stock", "Valore puntuale (si proietta l'ultimo valore)"
+    CUMULATIVE = "cumulative", "Cumulato nell'anno (si proietta pro rata)"
+
+
 class Indicator(VersionedModel):
     operational_objective = models.ForeignKey(
         OperationalObjective, models.CASCADE, related_name="indicators",
@@ -364,14 +383,28 @@ class Indicator(VersionedModel):
     baseline = models.CharField("stato anno precedente", max_length=60, blank=True)
     weight_text = models.CharField("peso (come scritto)", max_length=20, blank=True)
     weight = models.DecimalField("peso", max_digits=7, decimal_places=4, null=True, blank=True)
-    office = models.ForeignKey(OrgUnit, models.PROTECT, null=True, blank=True,
+    office = models.ForeignKey(OrgUnit, models.RESTRICT, null=True, blank=True,
                                related_name="measured_indicators",
                                verbose_name="ufficio che rileva")
+    # The same indicator across amendments: values typed for it follow it to the new version.
+    lineage = models.UUIDField("identità", default=uuid.uuid4, editable=False)
+    accumulation = models.CharField(
+        "andamento nell'anno", max_length=10, choices=Accumulation.choices,
+        default=Accumulation.STOCK,
+        help_text="Decide la proiezione a fine anno nelle rilevazioni intermedie.",
+    )
+    measured_at = models.CharField(
+        "rilevato alle date", max_length=100, blank=True,
+        help_text="Date gg/mm separate da virgola (es. 30/06, 31/12); vuoto: ogni rilevazione.",
+    )
     history = HistoricalRecords()
 
     class Meta(VersionedModel.Meta):
         verbose_name = "indicatore"
         verbose_name_plural = "indicatori"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "lineage"], name="indicator_per_version")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -423,7 +456,7 @@ class Variable(models.Model):
     description = models.CharField("descrizione", max_length=500, blank=True)
     unit = models.CharField("unità di misura", max_length=30, blank=True)
     source = models.CharField("fonte", max_length=200, blank=True)
-    office = models.ForeignKey(OrgUnit, models.PROTECT, null=True, blank=True,
+    office = models.ForeignKey(OrgUnit, models.RESTRICT, null=True, blank=True,
                                verbose_name="ufficio che rileva")
     history = HistoricalRecords()
 
@@ -442,7 +475,7 @@ class Variable(models.Model):
 class Assignment(VersionedModel):
     """A row of the assignment table: an Area owns an objective (as the document lists it)."""
 
-    area = models.ForeignKey(OrgUnit, models.PROTECT, related_name="assignments",
+    area = models.ForeignKey(OrgUnit, models.RESTRICT, related_name="assignments",
                              verbose_name="area di responsabilità")
     objective_title = models.CharField("obiettivo (come scritto)", max_length=400)
     operational_objective = models.ForeignKey(

@@ -25,8 +25,14 @@ from performa.engine.values import (
 )
 from performa.interchange.document import IndicatorDoc, OperationalObjectiveDoc, PlanDocument
 
-# Weights printed with one decimal (7 × 14,3% = 100,1%) miss 100% by rounding only.
+# Weights printed with one decimal miss 100% by rounding only: each by up to 0,05 points, so
+# n of them by n × 0,05 (14 × 7,1% = 99,4%); never less than ±0,5 points.
 WEIGHT_TOLERANCE = Decimal("0.005")
+WEIGHT_ROUNDING_EACH = Decimal("0.0005")
+
+
+def weight_tolerance(count: int) -> Decimal:
+    return max(WEIGHT_TOLERANCE, WEIGHT_ROUNDING_EACH * count)
 
 # What a target or value may be under each unit family; "n." tolerates percents because the
 # seeds print ratios such as 0,1% under "n.".
@@ -165,8 +171,9 @@ def check_weights(objective: OperationalObjectiveDoc) -> list[Finding]:
     total = sum(weights, Decimal(0))
     findings = []
     if missing:
-        findings.append(Finding(objective.code, f"{missing} indicatori senza peso (n.d.)"))
-    if abs(total - 1) > WEIGHT_TOLERANCE:
+        noun = "indicatore" if missing == 1 else "indicatori"
+        findings.append(Finding(objective.code, f"{missing} {noun} senza peso (n.d.)"))
+    if weights and abs(total - 1) > weight_tolerance(len(weights)):
         findings.append(Finding(
             objective.code,
             f"la somma dei pesi degli indicatori è {format_number(float(total) * 100, 1)}%: "

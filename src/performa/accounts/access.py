@@ -1,0 +1,70 @@
+"""One place that answers "may this person do this here?", called first by every action.
+
+Server-side and role-based (DOMAIN.md §1): the planning office and administrators act on
+the whole body; a head of Area on the Area and its offices; office staff on their office;
+the OIV reads everything and validates, writing nothing else.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from performa.plans.models import Body, OrgUnit
+
+from .models import Membership, Role
+
+User = AbstractBaseUser | AnonymousUser
+
+BODY_WIDE = {Role.ADMIN, Role.PLANNING}
+
+
+def _memberships(user: User, body: Body) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    cache = user.__dict__.setdefault("_performa_memberships", {})
+    if body.pk not in cache:
+        cache[body.pk] = list(
+            Membership.objects.filter(user=user, body=body).select_related("org_unit")
+        )
+    memberships: list[Membership] = cache[body.pk]
+    return memberships
+
+
+def roles(user: User, body: Body) -> set[Role]:
+    if getattr(user, "is_superuser", False):
+        return set(Role)
+    return {Role(m.role) for m in _memberships(user, body)}
+
+
+def can_read(user: User, body: Body) -> bool:
+    return bool(roles(user, body))
+
+
+def can_plan(user: User, body: Body) -> bool:
+    return bool(roles(user, body) & BODY_WIDE)
+
+
+def can_validate(user: User, body: Body) -> bool:
+    return Role.EVALUATOR in roles(user, body) or getattr(user, "is_superuser", False)
+
+
+def can_enter(user: User, body: Body, office: OrgUnit | None) -> bool:
+    """May the user type values owned by ``office`` (None: owned by no office)?"""
+    if can_plan(user, body):
+        return True
+    if office is None:
+        return False
+    for membership in _memberships(user, body):
+        if membership.role == Role.STAFF and membership.org_unit_id == office.pk:
+            return True
+        if membership.role == Role.HEAD and membership.org_unit_id in (
+            office.pk, office.parent_id
+        ):
+            return True
+    return False
+
+
+def require(allowed: bool, message: str = "Operazione non consentita per il suo ruolo.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)

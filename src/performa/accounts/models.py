@@ -1,0 +1,55 @@
+"""Roles of DOMAIN.md §1; one person may hold several, each in one body."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from performa.plans.models import Body, OrgUnit
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Amministratore"
+    PLANNING = "planning", "Controllo di gestione"
+    HEAD = "head", "Dirigente"
+    STAFF = "staff", "Referente"
+    EVALUATOR = "evaluator", "OIV"
+    READER = "reader", "Lettore"
+
+
+# Roles that act on one organisational unit only: a head on an Area, staff on an Office.
+SCOPED = {Role.HEAD: OrgUnit.Kind.AREA, Role.STAFF: OrgUnit.Kind.OFFICE}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE,
+                             related_name="memberships", verbose_name="utente")
+    body = models.ForeignKey(Body, models.CASCADE, related_name="memberships",
+                             verbose_name="ente")
+    role = models.CharField("ruolo", max_length=12, choices=Role.choices)
+    org_unit = models.ForeignKey(OrgUnit, models.CASCADE, null=True, blank=True,
+                                 related_name="memberships", verbose_name="area o ufficio")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ruolo di un utente"
+        verbose_name_plural = "ruoli degli utenti"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "body", "role", "org_unit"],
+                                    name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" — {self.org_unit}" if self.org_unit_id else ""
+        return f"{self.user}: {self.get_role_display()} ({self.body}{scope})"
+
+    def clean(self) -> None:
+        kind = SCOPED.get(Role(self.role)) if self.role else None
+        if kind and (self.org_unit is None or self.org_unit.kind != kind):
+            label = "un'area" if kind == OrgUnit.Kind.AREA else "un ufficio"
+            raise ValidationError({"org_unit": f"Il ruolo {self.get_role_display()} va "
+                                               f"assegnato a {label}."})
+        if self.org_unit is not None and self.org_unit.body_id != self.body_id:
+            raise ValidationError({"org_unit": "L'unità deve appartenere all'ente."})

@@ -1,0 +1,1244 @@
+"""The plan as a workbook (XLSX or ODS) that a planning office edits in Excel or LibreOffice.
+
+One sheet per level of the plan, with Italian sheet and column names (see
+``docs/interchange.md``): ``Piano``, ``Ambiti``, ``Obiettivi strategici``, ``Obiettivi operativi``,
+``Indicatori``, ``Unità organizzative``, ``Variabili``, ``Assegnazioni``, ``Fondo incentivante``.
+Rows come in the order of the document; the loader rebuilds the tree by codes (an objective names
+its area or strategic objective, an indicator its operational objective) and refuses, with an
+:class:`InterchangeError` naming sheet, row and column, anything it cannot place. Workbooks made
+from older templates, without the ``Variabili`` sheet or the indicator columns ``Chiave``,
+``Andamento`` and ``Rilevato alle date``, still load (no variables; the dataclass defaults).
+
+Every value is written as text, as printed (``"12,5%"``, ``"n.d."``, ``"30/11/2022"``). When a
+user types a number or a date, the spreadsheet stores a number; the loader turns it back into
+Italian text with one rule for both formats:
+
+- a number becomes its Italian decimal form with the digits the value has (at most 15
+  significant ones, so float noise disappears) and no thousands separator: ``60`` → ``"60"``,
+  ``12.5`` → ``"12,5"``, ``1500`` → ``"1500"``;
+- a number shown as a percentage is multiplied by 100: ``0.125`` → ``"12,5%"`` whatever the
+  number of decimals of the cell format (digits are never rounded away);
+- a number shown in euro becomes ``"€ 20.000,00"`` (thousands separator, two decimals);
+- a date becomes ``"30/11/2022"`` (``"30/11/2022 09:30"`` when it has a time), a time ``"09:30"``;
+- a TRUE/FALSE cell becomes ``"si"`` / ``"no"``;
+- a cell holding a spreadsheet error (``#DIV/0!``) is refused.
+
+Formulas are read through the value the spreadsheet computed and saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from performa.interchange.document import (
+    Assignment,
+    FundShare,
+    IncentiveFund,
+    IndicatorDoc,
+    OperationalObjectiveDoc,
+    OrgUnitDoc,
+    PlanDocument,
+    StrategicAreaDoc,
+    StrategicObjectiveDoc,
+    VariableDoc,
+    VersionDoc,
+)
+from performa.interchange.errors import InterchangeError
+
+__all__ = [
+    "SHEET_NAMES",
+    "dump_ods",
+    "dump_xlsx",
+    "load_ods",
+    "load_xlsx",
+]
+
+# --------------------------------------------------------------------------------------------
+# Layout
+
+SHEET_PLAN = "Piano"
+SHEET_AREAS = "Ambiti"
+SHEET_STRATEGIC = "Obiettivi strategici"
+SHEET_OPERATIONAL = "Obiettivi operativi"
+SHEET_INDICATORS = "Indicatori"
+SHEET_ORG_UNITS = "Unità organizzative"
+SHEET_VARIABLES = "Variabili"
+SHEET_ASSIGNMENTS = "Assegnazioni"
+SHEET_FUND = "Fondo incentivante"
+
+SHEET_NAMES = (
+    SHEET_PLAN,
+    SHEET_AREAS,
+    SHEET_STRATEGIC,
+    SHEET_OPERATIONAL,
+    SHEET_INDICATORS,
+    SHEET_ORG_UNITS,
+    SHEET_VARIABLES,
+    SHEET_ASSIGNMENTS,
+    SHEET_FUND,
+)
+# Sheets added after the first templates: a workbook without them still loads (no variables).
+OPTIONAL_SHEETS = frozenset({SHEET_VARIABLES})
+
+# Key/value sheets: a header row "Voce" / "Valore" (optional on import), then one row per key.
+KEY_COLUMN = "Voce"
+VALUE_COLUMN = "Valore"
+PLAN_KEYS = (
+    "Ente",
+    "Anno",
+    "Triennio",
+    "Organo",
+    "Numero delibera",
+    "Data delibera",
+    "Stato",
+    "Titolo",
+)
+FUND_KEYS = ("Totale", "Descrizione")
+
+# VersionDoc.status in the workbook: Italian words; the English codes are accepted too.
+STATUS_WORDS = {"draft": "bozza", "adopted": "adottato", "superseded": "superato"}
+_STATUS_READ = {
+    "bozza": "draft",
+    "adottato": "adopted",
+    "adottata": "adopted",
+    "superato": "superseded",
+    "superata": "superseded",
+    "draft": "draft",
+    "adopted": "adopted",
+    "superseded": "superseded",
+}
+# OrgUnitDoc.kind in the workbook.
+KIND_WORDS = {"area": "area", "office": "ufficio"}
+_KIND_READ = {"area": "area", "ufficio": "office", "office": "office"}
+# IndicatorDoc.accumulation in the workbook (column "Andamento"); an empty cell is "puntuale".
+ACCUMULATION_WORDS = {"stock": "puntuale", "cumulative": "cumulato"}
+_ACCUMULATION_READ = {
+    "puntuale": "stock",
+    "cumulato": "cumulative",
+    "stock": "stock",
+    "cumulative": "cumulative",
+}
+
+_YES = ("si", "sì", "sí")
+_NO = ("no",)
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+AREA_COLUMNS = (_Column("Codice", True), _Column("Titolo", True))
+STRATEGIC_COLUMNS = (
+    _Column("Codice", True),
+    _Column("Titolo", True),
+    _Column("Ambito", True),
+    _Column("Missione"),
+    _Column("Programma"),
+    _Column("Funzione"),
+    _Column("Prospettiva"),
+    _Column("Obiettivo comune"),
+)
+OPERATIONAL_COLUMNS = (
+    _Column("Codice", True),
+    _Column("Titolo", True),
+    _Column("Obiettivo strategico", True),
+    _Column("Descrizione"),
+    _Column("Impatto atteso"),
+    _Column("Risorse"),
+    _Column("Area"),
+    _Column("Ufficio"),
+    _Column("Trasversale (si/no)", aliases=("Trasversale",)),
+    _Column("Obiettivo comune (si/no)", aliases=("Obiettivo comune",)),
+)
+# The "Target <anno>" columns go after "Comparatore".
+INDICATOR_COLUMNS_BEFORE_TARGETS = (
+    _Column("Obiettivo operativo", True),
+    _Column("N.", aliases=("N", "Nr.", "N°")),
+    _Column("Codice"),
+    _Column("Nome", True),
+    _Column("Descrizione"),
+    _Column("Tipologia"),
+    _Column("UdM", aliases=("Unità di misura",)),
+    _Column("Baseline"),
+    _Column("Comparatore"),
+)
+INDICATOR_COLUMNS_AFTER_TARGETS = (
+    _Column("Peso"),
+    _Column("Formula"),
+    _Column("Fonte"),
+    _Column("Ufficio"),
+    # Added after the first templates: optional, so older workbooks still load.
+    _Column("Chiave"),
+    _Column("Andamento"),
+    _Column("Rilevato alle date"),
+)
+ORG_UNIT_COLUMNS = (
+    _Column("Nome", True),
+    _Column("Tipo", True),
+    _Column("Area"),
+    _Column("FTE"),
+)
+VARIABLE_COLUMNS = (
+    _Column("Nome", True),
+    _Column("Descrizione"),
+    _Column("UdM", aliases=("Unità di misura",)),
+    _Column("Fonte"),
+    _Column("Ufficio"),
+)
+ASSIGNMENT_COLUMNS = (_Column("Area", True), _Column("Obiettivo", True))
+SHARE_COLUMNS = (_Column("Obiettivo strategico", True), _Column("Importo", True))
+
+TARGET_PREFIX = "Target"
+_TARGET_HEADER = re.compile(r"target\b\s*(.*)", re.IGNORECASE)
+_YEAR = re.compile(r"[0-9]{4}")
+_TRIENNIUM = re.compile(r"([0-9]{4})\s*[-–/]\s*([0-9]{4})")
+
+_MIN_WIDTH = 8
+_MAX_WIDTH = 60
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def dump_xlsx(doc: PlanDocument) -> bytes:
+    """The plan as an Excel workbook (every cell text, bold frozen headers)."""
+    return _write_xlsx(_plan_to_sheets(doc))
+
+
+def load_xlsx(data: bytes) -> PlanDocument:
+    """Read a plan from an Excel workbook; raises InterchangeError naming sheet/row/column."""
+    return _sheets_to_plan(_read_xlsx(data))
+
+
+def dump_ods(doc: PlanDocument) -> bytes:
+    """The plan as an OpenDocument spreadsheet (every cell a string cell)."""
+    return _write_ods(_plan_to_sheets(doc))
+
+
+def load_ods(data: bytes) -> PlanDocument:
+    """Read a plan from an OpenDocument spreadsheet; raises InterchangeError like load_xlsx."""
+    return _sheets_to_plan(_read_ods(data))
+
+
+# --------------------------------------------------------------------------------------------
+# Plan → sheets (format-independent)
+
+
+@dataclass
+class _SheetOut:
+    name: str
+    rows: list[list[str]]
+    header_rows: set[int] = field(default_factory=lambda: {0})  # 0-based, shown in bold
+
+    def widths(self) -> list[int]:
+        count = max((len(row) for row in self.rows), default=0)
+        widths = [_MIN_WIDTH] * count
+        for index, row in enumerate(self.rows):
+            for col, value in enumerate(row):
+                longest = max((len(line) for line in value.split("\n")), default=0)
+                extra = 4 if index in self.header_rows else 2  # bold text is wider
+                widths[col] = max(widths[col], min(_MAX_WIDTH, longest + extra))
+        return widths
+
+    def wrapped_columns(self) -> set[int]:
+        """Columns with long or multi-line text: wrapped, aligned to the top."""
+        wrapped: set[int] = set()
+        for index, row in enumerate(self.rows):
+            if index in self.header_rows:
+                continue
+            for col, value in enumerate(row):
+                if "\n" in value or len(value) > _MAX_WIDTH:
+                    wrapped.add(col)
+        return wrapped
+
+
+def _yes_no_text(flag: bool) -> str:
+    return "si" if flag else "no"
+
+
+def _plan_to_sheets(doc: PlanDocument) -> list[_SheetOut]:
+    version = doc.version
+    start, end = doc.triennium
+    plan_rows = [
+        [KEY_COLUMN, VALUE_COLUMN],
+        ["Ente", doc.body],
+        ["Anno", str(doc.year)],
+        ["Triennio", f"{start}-{end}" if (start, end) != (0, 0) else ""],
+        ["Organo", version.organ],
+        ["Numero delibera", version.number],
+        ["Data delibera", version.date],
+        ["Stato", STATUS_WORDS.get(version.status, version.status)],
+        ["Titolo", version.title],
+    ]
+
+    area_rows = [[c.name for c in AREA_COLUMNS]]
+    strategic_rows = [[c.name for c in STRATEGIC_COLUMNS]]
+    operational_rows = [[c.name for c in OPERATIONAL_COLUMNS]]
+    years = sorted({year for ind in doc.indicators() for year in ind.targets})
+    if not years and doc.year:
+        years = [doc.year]  # a column where the office can type the targets
+    indicator_rows = [
+        [c.name for c in INDICATOR_COLUMNS_BEFORE_TARGETS]
+        + [f"{TARGET_PREFIX} {year}" for year in years]
+        + [c.name for c in INDICATOR_COLUMNS_AFTER_TARGETS]
+    ]
+    for area in doc.areas:
+        area_rows.append([area.code, area.title])
+        for so in area.objectives:
+            strategic_rows.append(
+                [
+                    so.code,
+                    so.title,
+                    area.code,
+                    so.mission,
+                    so.programme,
+                    so.function,
+                    so.perspective,
+                    so.common_objective,
+                ]
+            )
+            for op in so.operational:
+                operational_rows.append(
+                    [
+                        op.code,
+                        op.title,
+                        so.code,
+                        op.description,
+                        op.expected_impact,
+                        op.resources,
+                        op.area,
+                        op.office,
+                        _yes_no_text(op.transversal),
+                        _yes_no_text(op.common_objective),
+                    ]
+                )
+                for number, ind in enumerate(op.indicators, start=1):
+                    indicator_rows.append(
+                        [
+                            op.code,
+                            str(number),
+                            ind.code,
+                            ind.name,
+                            ind.description,
+                            ind.kind,
+                            ind.unit,
+                            ind.baseline,
+                            ind.comparator,
+                        ]
+                        + [ind.targets.get(year, "") for year in years]
+                        + [
+                            ind.weight,
+                            ind.formula,
+                            ind.source,
+                            ind.office,
+                            ind.key,
+                            ACCUMULATION_WORDS.get(ind.accumulation, ind.accumulation),
+                            ind.measured_at,
+                        ]
+                    )
+
+    org_rows = [[c.name for c in ORG_UNIT_COLUMNS]] + [
+        [unit.name, KIND_WORDS.get(unit.kind, unit.kind), unit.parent, unit.fte]
+        for unit in doc.org_units
+    ]
+    variable_rows = [[c.name for c in VARIABLE_COLUMNS]] + [
+        [variable.name, variable.description, variable.unit, variable.source, variable.office]
+        for variable in doc.variables
+    ]
+    assignment_rows = [[c.name for c in ASSIGNMENT_COLUMNS]]
+    for assignment in doc.assignments:
+        if not assignment.objectives:
+            assignment_rows.append([assignment.area, ""])
+        for title in assignment.objectives:
+            assignment_rows.append([assignment.area, title])
+
+    fund = doc.incentive_fund
+    fund_rows = [
+        [KEY_COLUMN, VALUE_COLUMN],
+        ["Totale", fund.total],
+        ["Descrizione", fund.description],
+        [],
+        [c.name for c in SHARE_COLUMNS],
+    ] + [[share.strategic_objective, share.amount] for share in fund.shares]
+
+    return [
+        _SheetOut(SHEET_PLAN, plan_rows),
+        _SheetOut(SHEET_AREAS, area_rows),
+        _SheetOut(SHEET_STRATEGIC, strategic_rows),
+        _SheetOut(SHEET_OPERATIONAL, operational_rows),
+        _SheetOut(SHEET_INDICATORS, indicator_rows),
+        _SheetOut(SHEET_ORG_UNITS, org_rows),
+        _SheetOut(SHEET_VARIABLES, variable_rows),
+        _SheetOut(SHEET_ASSIGNMENTS, assignment_rows),
+        _SheetOut(SHEET_FUND, fund_rows, header_rows={0, 4}),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Sheets → plan (format-independent)
+
+
+@dataclass(frozen=True)
+class _Bad:
+    """A cell that cannot be read as text (a spreadsheet error such as ``#DIV/0!``)."""
+
+    reason: str
+
+
+_Cell = str | _Bad
+
+
+@dataclass
+class _SheetIn:
+    name: str
+    rows: list[tuple[int, list[_Cell]]]  # (row number from 1, cells); only non-empty rows
+
+
+def _filled(cell: _Cell) -> bool:
+    return isinstance(cell, _Bad) or bool(cell.strip())
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _cell_location(sheet: str, row: int, column: str | None = None) -> str:
+    location = f"foglio {sheet}, riga {row}"
+    return f"{location}, colonna {column}" if column else location
+
+
+def _text_of(cell: _Cell, sheet: str, row: int, column: str) -> str:
+    if isinstance(cell, _Bad):
+        raise InterchangeError(_cell_location(sheet, row, column), cell.reason)
+    return cell
+
+
+@dataclass
+class _Record:
+    sheet: str
+    row: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+    def location(self, column: str) -> str:
+        return _cell_location(self.sheet, self.row, column)
+
+    def required(self, column: str) -> str:
+        value = self.get(column)
+        if not value.strip():
+            raise InterchangeError(self.location(column), "valore obbligatorio mancante")
+        return value
+
+    def accumulation(self, column: str) -> str:
+        word = self.get(column).strip()
+        if not word:
+            return "stock"
+        accumulation = _ACCUMULATION_READ.get(_normal(word))
+        if accumulation is None:
+            raise InterchangeError(
+                self.location(column),
+                f"andamento «{word}» non valido (ammessi: puntuale, cumulato)",
+            )
+        return accumulation
+
+    def yes_no(self, column: str) -> bool:
+        word = self.get(column).strip().casefold()
+        if word in _YES:
+            return True
+        if not word or word in _NO:
+            return False
+        raise InterchangeError(
+            self.location(column), f"atteso «si» o «no», trovato «{self.get(column).strip()}»"
+        )
+
+
+@dataclass
+class _Table:
+    records: list[_Record]
+    target_years: list[int]
+
+
+def _read_table(
+    sheet: _SheetIn,
+    columns: Sequence[_Column],
+    rows: Sequence[tuple[int, list[_Cell]]] | None = None,
+    *,
+    targets: bool = False,
+) -> _Table:
+    """The records of a sheet whose first non-empty row (of ``rows``) names the columns."""
+    rows = sheet.rows if rows is None else rows
+    allowed = ", ".join(c.name for c in columns)
+    if targets:
+        allowed += f", {TARGET_PREFIX} <anno>"
+    if not rows:
+        raise InterchangeError(
+            _cell_location(sheet.name, 1), f"manca la riga di intestazione (colonne: {allowed})"
+        )
+    header_row, header_cells = rows[0]
+    by_name: dict[str, str] = {}
+    for column in columns:
+        for name in (column.name, *column.aliases):
+            by_name[_normal(name)] = column.name
+
+    names: list[str | None] = []  # canonical name of each column, None when it has no header
+    target_years: list[int] = []
+    seen: set[str] = set()
+    for index, cell in enumerate(header_cells):
+        header = _text_of(cell, sheet.name, header_row, _column_letter(index)).strip()
+        if not header:
+            names.append(None)
+            continue
+        location = _cell_location(sheet.name, header_row, header)
+        canonical = by_name.get(_normal(header))
+        if canonical is None and targets:
+            match = _TARGET_HEADER.fullmatch(header)
+            if match:
+                year_text = match.group(1).strip()
+                if not _YEAR.fullmatch(year_text):
+                    raise InterchangeError(
+                        location,
+                        f"intestazione «{header}» non valida: attesa «{TARGET_PREFIX}» seguita "
+                        "da un anno di 4 cifre, es. «Target 2022»",
+                    )
+                target_years.append(int(year_text))
+                canonical = f"{TARGET_PREFIX} {year_text}"
+        if canonical is None:
+            raise InterchangeError(
+                location, f"colonna sconosciuta «{header}» (colonne ammesse: {allowed})"
+            )
+        if canonical in seen:
+            raise InterchangeError(location, f"colonna «{canonical}» ripetuta")
+        seen.add(canonical)
+        names.append(canonical)
+    for column in columns:
+        if column.required and column.name not in seen:
+            raise InterchangeError(
+                _cell_location(sheet.name, header_row),
+                f"manca la colonna obbligatoria «{column.name}» (colonne: {allowed})",
+            )
+
+    records: list[_Record] = []
+    for row_number, cells in rows[1:]:
+        values: dict[str, str] = {}
+        for index, cell in enumerate(cells):
+            column_name = names[index] if index < len(names) else None
+            if column_name is None:
+                if _filled(cell):
+                    raise InterchangeError(
+                        _cell_location(sheet.name, row_number, _column_letter(index)),
+                        "valore in una colonna senza intestazione",
+                    )
+                continue
+            values[column_name] = _text_of(cell, sheet.name, row_number, column_name)
+        records.append(_Record(sheet.name, row_number, values))
+    return _Table(records, target_years)
+
+
+def _read_key_values(
+    sheet: _SheetIn, keys: Sequence[str], stop_at: str | None = None
+) -> tuple[dict[str, _Record], list[tuple[int, list[_Cell]]]]:
+    """Rows "Voce | Valore" until a row whose first cell is ``stop_at``; returns the rest too."""
+    by_name = {_normal(key): key for key in keys}
+    found: dict[str, _Record] = {}
+    rows = sheet.rows
+    for position, (row_number, cells) in enumerate(rows):
+        label = _text_of(cells[0], sheet.name, row_number, KEY_COLUMN) if cells else ""
+        if stop_at is not None and _normal(label) == _normal(stop_at):
+            return found, rows[position:]
+        value = _text_of(cells[1], sheet.name, row_number, VALUE_COLUMN) if len(cells) > 1 else ""
+        for index in range(2, len(cells)):
+            if _filled(cells[index]):
+                raise InterchangeError(
+                    _cell_location(sheet.name, row_number, _column_letter(index)),
+                    f"valore fuori dalle colonne «{KEY_COLUMN}» e «{VALUE_COLUMN}»",
+                )
+        if position == 0 and _normal(label) == _normal(KEY_COLUMN):
+            continue  # the optional header row
+        key = by_name.get(_normal(label))
+        if key is None:
+            expected = ", ".join(keys)
+            what = f"voce sconosciuta «{label.strip()}»" if label.strip() else "voce mancante"
+            raise InterchangeError(
+                _cell_location(sheet.name, row_number, KEY_COLUMN),
+                f"{what} (voci ammesse: {expected})",
+            )
+        if key in found:
+            raise InterchangeError(
+                _cell_location(sheet.name, row_number, KEY_COLUMN),
+                f"voce «{key}» ripetuta (già alla riga {found[key].row})",
+            )
+        found[key] = _Record(sheet.name, row_number, {VALUE_COLUMN: value})
+    return found, []
+
+
+def _find_sheets(sheets: Sequence[_SheetIn]) -> dict[str, _SheetIn]:
+    by_normal: dict[str, _SheetIn] = {}
+    for candidate in sheets:
+        by_normal.setdefault(_normal(candidate.name), candidate)
+    found: dict[str, _SheetIn] = {}
+    for name in SHEET_NAMES:
+        sheet = by_normal.get(_normal(name))
+        if sheet is None and name in OPTIONAL_SHEETS:
+            continue
+        if sheet is None:
+            raise InterchangeError(
+                f"foglio {name}",
+                f"manca il foglio «{name}» (fogli attesi: {', '.join(SHEET_NAMES)})",
+            )
+        found[name] = _SheetIn(name, sheet.rows)
+    return found
+
+
+def _duplicate(record: _Record, column: str, first_row: int) -> InterchangeError:
+    return InterchangeError(
+        record.location(column),
+        f"codice «{record.get(column)}» ripetuto (già usato alla riga {first_row})",
+    )
+
+
+def _sheets_to_plan(sheet_list: Sequence[_SheetIn]) -> PlanDocument:
+    sheets = _find_sheets(sheet_list)
+
+    # Piano
+    plan, _ = _read_key_values(sheets[SHEET_PLAN], PLAN_KEYS)
+
+    def plan_value(key: str) -> str:
+        return plan[key].get(VALUE_COLUMN) if key in plan else ""
+
+    for key in ("Ente", "Anno"):
+        if key not in plan:
+            raise InterchangeError(f"foglio {SHEET_PLAN}", f"manca la voce «{key}»")
+    body = plan["Ente"].required(VALUE_COLUMN)
+    year_text = plan["Anno"].required(VALUE_COLUMN).strip()
+    if not _YEAR.fullmatch(year_text):
+        raise InterchangeError(
+            plan["Anno"].location(VALUE_COLUMN), f"anno «{year_text}» non valido (attese 4 cifre)"
+        )
+    triennium = (0, 0)
+    triennium_text = plan_value("Triennio").strip()
+    if triennium_text:
+        match = _TRIENNIUM.fullmatch(triennium_text)
+        if not match or int(match.group(1)) > int(match.group(2)):
+            raise InterchangeError(
+                plan["Triennio"].location(VALUE_COLUMN),
+                f"triennio «{triennium_text}» non valido (atteso ad esempio «2022-2024»)",
+            )
+        triennium = (int(match.group(1)), int(match.group(2)))
+    status = "adopted"
+    status_text = plan_value("Stato").strip()
+    if status_text:
+        if _normal(status_text) not in _STATUS_READ:
+            raise InterchangeError(
+                plan["Stato"].location(VALUE_COLUMN),
+                f"stato «{status_text}» non valido (ammessi: bozza, adottato, superato)",
+            )
+        status = _STATUS_READ[_normal(status_text)]
+    version = VersionDoc(
+        organ=plan_value("Organo"),
+        number=plan_value("Numero delibera"),
+        date=plan_value("Data delibera"),
+        status=status,
+        title=plan_value("Titolo"),
+    )
+
+    # Ambiti
+    areas: dict[str, tuple[StrategicAreaDoc, int]] = {}
+    for record in _read_table(sheets[SHEET_AREAS], AREA_COLUMNS).records:
+        code = record.required("Codice")
+        if code in areas:
+            raise _duplicate(record, "Codice", areas[code][1])
+        areas[code] = (StrategicAreaDoc(code=code, title=record.get("Titolo")), record.row)
+
+    # Obiettivi strategici
+    strategic: dict[str, tuple[StrategicObjectiveDoc, int]] = {}
+    for record in _read_table(sheets[SHEET_STRATEGIC], STRATEGIC_COLUMNS).records:
+        code = record.required("Codice")
+        if code in strategic:
+            raise _duplicate(record, "Codice", strategic[code][1])
+        area_code = record.required("Ambito")
+        if area_code not in areas:
+            raise InterchangeError(
+                record.location("Ambito"),
+                f"ambito «{area_code}» sconosciuto: non è nel foglio {SHEET_AREAS}",
+            )
+        so = StrategicObjectiveDoc(
+            code=code,
+            title=record.get("Titolo"),
+            mission=record.get("Missione"),
+            programme=record.get("Programma"),
+            function=record.get("Funzione"),
+            perspective=record.get("Prospettiva"),
+            common_objective=record.get("Obiettivo comune"),
+        )
+        areas[area_code][0].objectives.append(so)
+        strategic[code] = (so, record.row)
+
+    # Obiettivi operativi
+    operational: dict[str, tuple[OperationalObjectiveDoc, int]] = {}
+    for record in _read_table(sheets[SHEET_OPERATIONAL], OPERATIONAL_COLUMNS).records:
+        code = record.required("Codice")
+        if code in operational:
+            raise _duplicate(record, "Codice", operational[code][1])
+        so_code = record.required("Obiettivo strategico")
+        if so_code not in strategic:
+            raise InterchangeError(
+                record.location("Obiettivo strategico"),
+                f"obiettivo strategico «{so_code}» sconosciuto: non è nel foglio {SHEET_STRATEGIC}",
+            )
+        op = OperationalObjectiveDoc(
+            code=code,
+            title=record.get("Titolo"),
+            description=record.get("Descrizione"),
+            expected_impact=record.get("Impatto atteso"),
+            resources=record.get("Risorse"),
+            area=record.get("Area"),
+            office=record.get("Ufficio"),
+            transversal=record.yes_no("Trasversale (si/no)"),
+            common_objective=record.yes_no("Obiettivo comune (si/no)"),
+        )
+        strategic[so_code][0].operational.append(op)
+        operational[code] = (op, record.row)
+
+    # Indicatori
+    indicator_columns = INDICATOR_COLUMNS_BEFORE_TARGETS + INDICATOR_COLUMNS_AFTER_TARGETS
+    table = _read_table(sheets[SHEET_INDICATORS], indicator_columns, targets=True)
+    for record in table.records:
+        op_code = record.required("Obiettivo operativo")
+        if op_code not in operational:
+            raise InterchangeError(
+                record.location("Obiettivo operativo"),
+                f"obiettivo operativo «{op_code}» sconosciuto: non è nel foglio "
+                f"{SHEET_OPERATIONAL}",
+            )
+        targets: dict[int, str] = {}
+        for year in table.target_years:
+            value = record.get(f"{TARGET_PREFIX} {year:04d}")
+            if value.strip():
+                targets[year] = value
+        operational[op_code][0].indicators.append(
+            IndicatorDoc(
+                name=record.required("Nome"),
+                description=record.get("Descrizione"),
+                code=record.get("Codice"),
+                kind=record.get("Tipologia"),
+                unit=record.get("UdM"),
+                baseline=record.get("Baseline"),
+                comparator=record.get("Comparatore"),
+                targets=targets,
+                weight=record.get("Peso"),
+                formula=record.get("Formula"),
+                source=record.get("Fonte"),
+                office=record.get("Ufficio"),
+                key=record.get("Chiave"),
+                accumulation=record.accumulation("Andamento"),
+                measured_at=record.get("Rilevato alle date"),
+            )
+        )
+
+    # Unità organizzative
+    org_units: list[OrgUnitDoc] = []
+    for record in _read_table(sheets[SHEET_ORG_UNITS], ORG_UNIT_COLUMNS).records:
+        kind_text = record.required("Tipo").strip()
+        kind = _KIND_READ.get(_normal(kind_text))
+        if kind is None:
+            raise InterchangeError(
+                record.location("Tipo"), f"tipo «{kind_text}» non valido (ammessi: area, ufficio)"
+            )
+        org_units.append(
+            OrgUnitDoc(
+                name=record.required("Nome"),
+                kind=kind,
+                parent=record.get("Area"),
+                fte=record.get("FTE"),
+            )
+        )
+
+    # Variabili (an older workbook may not have the sheet)
+    variables: dict[str, tuple[VariableDoc, int]] = {}
+    if SHEET_VARIABLES in sheets:
+        for record in _read_table(sheets[SHEET_VARIABLES], VARIABLE_COLUMNS).records:
+            name = record.required("Nome")
+            if name in variables:
+                raise InterchangeError(
+                    record.location("Nome"),
+                    f"variabile «{name}» ripetuta (già alla riga {variables[name][1]})",
+                )
+            variable = VariableDoc(
+                name=name,
+                description=record.get("Descrizione"),
+                unit=record.get("UdM"),
+                source=record.get("Fonte"),
+                office=record.get("Ufficio"),
+            )
+            variables[name] = (variable, record.row)
+
+    # Assegnazioni: consecutive rows of one Area form one group; an empty Area continues
+    # the group above (as in the printed table).
+    assignments: list[Assignment] = []
+    for record in _read_table(sheets[SHEET_ASSIGNMENTS], ASSIGNMENT_COLUMNS).records:
+        area = record.get("Area")
+        if not area.strip():
+            if not assignments:
+                area = record.required("Area")  # nothing above to continue: refused
+            area = assignments[-1].area
+        if not assignments or assignments[-1].area != area:
+            assignments.append(Assignment(area=area))
+        objective = record.get("Obiettivo")
+        if objective.strip():
+            assignments[-1].objectives.append(objective)
+
+    # Fondo incentivante
+    fund_sheet = sheets[SHEET_FUND]
+    fund_values, share_rows = _read_key_values(fund_sheet, FUND_KEYS, stop_at=SHARE_COLUMNS[0].name)
+    shares: list[FundShare] = []
+    if share_rows:
+        for record in _read_table(fund_sheet, SHARE_COLUMNS, share_rows).records:
+            shares.append(
+                FundShare(
+                    strategic_objective=record.required("Obiettivo strategico"),
+                    amount=record.get("Importo"),
+                )
+            )
+    fund = IncentiveFund(
+        total=fund_values["Totale"].get(VALUE_COLUMN) if "Totale" in fund_values else "",
+        description=(
+            fund_values["Descrizione"].get(VALUE_COLUMN) if "Descrizione" in fund_values else ""
+        ),
+        shares=shares,
+    )
+
+    return PlanDocument(
+        body=body,
+        year=int(year_text),
+        triennium=triennium,
+        version=version,
+        areas=[area for area, _ in areas.values()],
+        org_units=org_units,
+        variables=[variable for variable, _ in variables.values()],
+        assignments=assignments,
+        incentive_fund=fund,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers and dates typed by users → Italian text
+
+
+def _italian_number(value: int | float | Decimal) -> str:
+    """Italian decimal form, only the digits the value has (at most 15 significant)."""
+    if isinstance(value, bool):
+        return "si" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    number = Decimal(f"{value:.15g}") if isinstance(value, float) else value
+    if not number.is_finite():
+        return str(value)
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    return text.replace(".", ",")
+
+
+def _italian_money(value: int | float | Decimal) -> str:
+    """``€ 20.000,00``: thousands separator and two decimals, as amounts are printed."""
+    number = Decimal(f"{value:.15g}") if isinstance(value, float) else Decimal(value)
+    text = f"{number:,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return f"€ {text}"
+
+
+def _italian_percent(value: int | float | Decimal) -> str:
+    number = Decimal(f"{value:.15g}") if isinstance(value, float) else Decimal(value)
+    return f"{_italian_number(number * 100)}%"
+
+
+def _italian_datetime(value: dt.datetime | dt.date | dt.time) -> str:
+    if isinstance(value, dt.datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M" if not value.second else "%d/%m/%Y %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return value.strftime("%H:%M" if not value.second else "%H:%M:%S")
+
+
+# --------------------------------------------------------------------------------------------
+# XLSX (openpyxl)
+
+
+def _write_xlsx(sheets: Sequence[_SheetOut]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    workbook = Workbook()
+    for default_sheet in list(workbook.worksheets):
+        workbook.remove(default_sheet)
+    for sheet in sheets:
+        ws = workbook.create_sheet(sheet.name)
+        wrapped = sheet.wrapped_columns()
+        for row_index, row in enumerate(sheet.rows):
+            for col_index, value in enumerate(row):
+                cell = ws.cell(row=row_index + 1, column=col_index + 1)
+                if value:
+                    cell.value = value
+                    # Text, even "= si" or "=A1" (openpyxl would make a formula of it).
+                    cell.data_type = "s"
+                cell.number_format = "@"  # what the office types there stays text
+                if row_index in sheet.header_rows:
+                    cell.font = bold
+                elif col_index in wrapped:
+                    cell.alignment = wrap
+        for col_index, width in enumerate(sheet.widths()):
+            ws.column_dimensions[_column_letter(col_index)].width = width
+        ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(cell: Any) -> _Cell:
+    value = cell.value
+    if value is None:
+        return ""
+    if getattr(cell, "data_type", None) == "e":
+        return _Bad(f"la cella contiene l'errore «{value}»: correggere la formula o il valore")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "si" if value else "no"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return _italian_datetime(value)
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, int | float):
+        number_format = str(getattr(cell, "number_format", "") or "")
+        if "%" in number_format:
+            return _italian_percent(value)
+        if "€" in number_format or "[$eur" in number_format.casefold():
+            return _italian_money(value)
+        return _italian_number(value)
+    return str(value)
+
+
+def _read_xlsx(data: bytes) -> list[_SheetIn]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InterchangeError(
+            "file XLSX", f"non è una cartella di lavoro Excel (.xlsx) leggibile ({exc})"
+        ) from exc
+    sheets: list[_SheetIn] = []
+    for ws in workbook.worksheets:
+        rows: list[tuple[int, list[_Cell]]] = []
+        if ws.max_row and ws.max_column:
+            for row_number, row in enumerate(
+                ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column),
+                start=1,
+            ):
+                cells = [_xlsx_cell(cell) for cell in row]
+                if any(_filled(cell) for cell in cells):
+                    rows.append((row_number, cells))
+        sheets.append(_SheetIn(ws.title, rows))
+    return sheets
+
+
+# --------------------------------------------------------------------------------------------
+# ODS (odfpy)
+
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_ROW_GROUPS = {"table-header-rows", "table-rows", "table-row-group"}
+_ODS_CM_PER_CHAR = 0.21
+# A non-empty row or cell repeated more times than this is refused (a user who filled a whole
+# column by mistake), instead of building millions of records.
+_ODS_MAX_REPEAT = 10_000
+
+
+def _add_ods_text(paragraph: Any, line: str) -> None:
+    """Write one line into a text:p keeping every space (ODF collapses plain runs)."""
+    from odf.text import S, Tab
+
+    pieces = re.split(r"( +|\t)", line)
+    last = len(pieces) - 1
+    for index, piece in enumerate(pieces):
+        if not piece:
+            continue
+        if piece == "\t":
+            paragraph.addElement(Tab())
+        elif piece.startswith(" "):
+            if len(piece) == 1 and 0 < index < last:
+                paragraph.addText(" ")  # a single space between words
+            else:
+                paragraph.addElement(S(c=len(piece)))
+        else:
+            paragraph.addText(piece)
+
+
+def _ods_freeze_settings(document: Any, names: Sequence[str]) -> None:
+    """Freeze the first row of every sheet (LibreOffice view settings)."""
+    from odf.config import (
+        ConfigItem,
+        ConfigItemMapEntry,
+        ConfigItemMapIndexed,
+        ConfigItemMapNamed,
+        ConfigItemSet,
+    )
+
+    def item(name: str, kind: str, value: str) -> Any:
+        element = ConfigItem(name=name, type=kind)
+        element.addText(value)
+        return element
+
+    view_settings = ConfigItemSet(name="ooo:view-settings")
+    views = ConfigItemMapIndexed(name="Views")
+    view = ConfigItemMapEntry()
+    view.addElement(item("ViewId", "string", "view1"))
+    tables = ConfigItemMapNamed(name="Tables")
+    for name in names:
+        entry = ConfigItemMapEntry(name=name)
+        for key, kind, value in (
+            ("HorizontalSplitMode", "short", "0"),
+            ("VerticalSplitMode", "short", "2"),
+            ("HorizontalSplitPosition", "int", "0"),
+            ("VerticalSplitPosition", "int", "1"),
+            ("ActiveSplitRange", "short", "2"),
+            ("PositionLeft", "int", "0"),
+            ("PositionRight", "int", "0"),
+            ("PositionTop", "int", "0"),
+            ("PositionBottom", "int", "1"),
+        ):
+            entry.addElement(item(key, kind, value))
+        tables.addElement(entry)
+    view.addElement(tables)
+    view.addElement(item("ActiveTable", "string", names[0] if names else ""))
+    views.addElement(view)
+    view_settings.addElement(views)
+    document.settings.addElement(view_settings)
+
+
+def _write_ods(sheets: Sequence[_SheetOut]) -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TableCellProperties, TableColumnProperties, TextProperties
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    header_style = Style(name="Intestazione", family="table-cell")
+    header_style.addElement(
+        TextProperties(fontweight="bold", fontweightasian="bold", fontweightcomplex="bold")
+    )
+    document.automaticstyles.addElement(header_style)
+    wrap_style = Style(name="TestoLungo", family="table-cell")
+    wrap_style.addElement(TableCellProperties(wrapoption="wrap", verticalalign="top"))
+    document.automaticstyles.addElement(wrap_style)
+    column_styles: dict[int, Any] = {}
+
+    def column_style(width: int) -> Any:
+        if width not in column_styles:
+            style = Style(name=f"colonna{width}", family="table-column")
+            style.addElement(TableColumnProperties(columnwidth=f"{width * _ODS_CM_PER_CHAR:.2f}cm"))
+            document.automaticstyles.addElement(style)
+            column_styles[width] = style
+        return column_styles[width]
+
+    for sheet in sheets:
+        table = Table(name=sheet.name)
+        for width in sheet.widths():
+            table.addElement(TableColumn(stylename=column_style(width)))
+        wrapped = sheet.wrapped_columns()
+        for row_index, row in enumerate(sheet.rows):
+            table_row = TableRow()
+            for col_index, value in enumerate(row):
+                style = None
+                if row_index in sheet.header_rows:
+                    style = header_style
+                elif col_index in wrapped:
+                    style = wrap_style
+                attributes: dict[str, Any] = {} if style is None else {"stylename": style}
+                if not value:
+                    cell = TableCell(**attributes)
+                else:
+                    cell = TableCell(valuetype="string", **attributes)
+                    for line in value.split("\n"):
+                        paragraph = P()
+                        _add_ods_text(paragraph, line)
+                        cell.addElement(paragraph)
+                table_row.addElement(cell)
+            if not row:
+                table_row.addElement(TableCell())  # a row holds at least one cell
+            table.addElement(table_row)
+        document.spreadsheet.addElement(table)
+    _ods_freeze_settings(document, [sheet.name for sheet in sheets])
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+def _qname(node: Any) -> tuple[str, str] | None:
+    qname = getattr(node, "qname", None)
+    return qname if isinstance(qname, tuple) else None
+
+
+def _ods_inline_text(node: Any) -> str:
+    parts: list[str] = []
+    for child in node.childNodes:
+        qname = _qname(child)
+        if qname is None:
+            parts.append(str(getattr(child, "data", "")))
+        elif qname == (_TEXT_NS, "s"):
+            parts.append(" " * int(child.getAttrNS(_TEXT_NS, "c") or 1))
+        elif qname == (_TEXT_NS, "tab"):
+            parts.append("\t")
+        elif qname == (_TEXT_NS, "line-break"):
+            parts.append("\n")
+        elif qname in ((_OFFICE_NS, "annotation"), (_TEXT_NS, "note")):
+            continue  # comments and notes are not the value
+        else:
+            parts.append(_ods_inline_text(child))  # span, a, …
+    return "".join(parts)
+
+
+def _ods_shown_text(cell: Any) -> str:
+    lines = [
+        _ods_inline_text(child)
+        for child in cell.childNodes
+        if _qname(child) in ((_TEXT_NS, "p"), (_TEXT_NS, "h"))
+    ]
+    return "\n".join(lines)
+
+
+_ODS_TIME = re.compile(r"-?PT(\d+)H(\d+)M(\d+)(?:[.,]\d+)?S")
+
+
+def _ods_cell(cell: Any) -> _Cell:
+    kind = cell.getAttrNS(_OFFICE_NS, "value-type")
+    shown = _ods_shown_text(cell)
+    try:
+        if kind in ("float", "percentage", "currency"):
+            value = Decimal(cell.getAttrNS(_OFFICE_NS, "value"))
+            if kind == "percentage":
+                return _italian_percent(value)
+            if kind == "currency":
+                currency = cell.getAttrNS(_OFFICE_NS, "currency") or "EUR"
+                return _italian_money(value) if currency.upper() == "EUR" else shown
+            return _italian_number(value)
+        if kind == "date":
+            text = cell.getAttrNS(_OFFICE_NS, "date-value") or ""
+            if "T" in text:
+                return _italian_datetime(dt.datetime.fromisoformat(text))
+            return _italian_datetime(dt.date.fromisoformat(text))
+        if kind == "time":
+            match = _ODS_TIME.fullmatch(cell.getAttrNS(_OFFICE_NS, "time-value") or "")
+            if match:
+                hours, minutes, seconds = (int(group) for group in match.groups())
+                return f"{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
+            return shown
+        if kind == "boolean":
+            return "si" if cell.getAttrNS(_OFFICE_NS, "boolean-value") == "true" else "no"
+    except (InvalidOperation, TypeError, ValueError):
+        return shown
+    return shown
+
+
+def _ods_rows(node: Any) -> Iterator[Any]:
+    for child in node.childNodes:
+        qname = _qname(child)
+        if qname == (_TABLE_NS, "table-row"):
+            yield child
+        elif qname is not None and qname[0] == _TABLE_NS and qname[1] in _ROW_GROUPS:
+            yield from _ods_rows(child)
+
+
+def _repeat(node: Any, attribute: str) -> int:
+    text = node.getAttrNS(_TABLE_NS, attribute)
+    try:
+        count = int(text) if text else 1
+    except ValueError:
+        count = 1
+    return max(count, 1)
+
+
+def _read_ods(data: bytes) -> list[_SheetIn]:
+    from odf.opendocument import load
+
+    try:
+        document = load(io.BytesIO(data))
+    except Exception as exc:  # odfpy raises whatever its zip and XML layers raise
+        raise InterchangeError(
+            "file ODS", f"non è un foglio di calcolo OpenDocument (.ods) leggibile ({exc})"
+        ) from exc
+    if document.mimetype != _ODS_MIMETYPE:
+        raise InterchangeError(
+            "file ODS",
+            f"non è un foglio di calcolo OpenDocument (.ods): tipo «{document.mimetype}»",
+        )
+    sheets: list[_SheetIn] = []
+    for table in document.spreadsheet.childNodes:
+        if _qname(table) != (_TABLE_NS, "table"):
+            continue
+        name = table.getAttrNS(_TABLE_NS, "name") or ""
+        rows: list[tuple[int, list[_Cell]]] = []
+        row_number = 1
+        for row in _ods_rows(table):
+            row_repeat = _repeat(row, "number-rows-repeated")
+            cells: list[_Cell] = []
+            column = 0
+            for cell in row.childNodes:
+                if _qname(cell) not in (
+                    (_TABLE_NS, "table-cell"),
+                    (_TABLE_NS, "covered-table-cell"),
+                ):
+                    continue
+                cell_repeat = _repeat(cell, "number-columns-repeated")
+                value = _ods_cell(cell)
+                if _filled(value):
+                    if cell_repeat > _ODS_MAX_REPEAT:
+                        raise InterchangeError(
+                            _cell_location(name, row_number, _column_letter(column)),
+                            f"lo stesso valore è ripetuto in {cell_repeat} colonne",
+                        )
+                    cells.extend([""] * (column - len(cells)))
+                    cells.extend([value] * cell_repeat)
+                column += cell_repeat
+            if any(_filled(cell) for cell in cells):
+                if row_repeat > _ODS_MAX_REPEAT:
+                    raise InterchangeError(
+                        _cell_location(name, row_number),
+                        f"la stessa riga è ripetuta {row_repeat} volte",
+                    )
+                for offset in range(row_repeat):
+                    rows.append((row_number + offset, list(cells)))
+            row_number += row_repeat
+        sheets.append(_SheetIn(name, rows))
+    return sheets

@@ -1,0 +1,1 @@
+"""Measuring: periods, values by office, computed results, deviations, resource use."""

@@ -1,0 +1,264 @@
+"""State changes of measuring, each owning its transaction, its permission check and its audit.
+
+Views, the API and the CLI call these and nothing else, so the rules hold everywhere: only
+the owning office (or its head, or the planning office) writes a value, only into an open
+period; a value read before another person's save cannot overwrite it; every change leaves a
+history row with who, when, old → new and why; results follow each change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from performa.accounts import access
+from performa.engine.formula import FormulaSyntaxError, parse
+from performa.engine.values import ValueParseError, format_value, parse_value
+from performa.plans.models import Indicator, OperationalObjective, Variable
+
+from . import computing
+from .models import EVIDENCE_MAX_BYTES, Deviation, MeasuredValue, Period, ResourceUse, office_of
+
+State = Period.State
+
+
+class ConflictError(ValidationError):
+    """Someone saved the value after it was read: the newer value is in ``current``."""
+
+    def __init__(self, current: MeasuredValue) -> None:
+        self.current = current
+        who = current.author.get_username() if current.author else "un altro utente"
+        when = timezone.localtime(current.updated_at)
+        super().__init__(
+            f"Il valore è stato modificato da {who} alle {when:%H:%M del %d/%m/%Y}: ora vale "
+            f"«{current.value_text}». Ricaricare la pagina e riprovare."
+        )
+
+
+@dataclass
+class Entered:
+    value: MeasuredValue
+    result: Any  # the indicator results touched, for "saving shows the new achievement"
+
+
+def _body(period: Period) -> Any:
+    return period.cycle.body
+
+
+@transaction.atomic
+def enter_value(
+    user: Any,
+    period: Period,
+    owner: Variable | Indicator,
+    text: str,
+    *,
+    revision: int | None = None,
+    note: str = "",
+    reason: str = "",
+    not_available_reason: str = "",
+    evidence: UploadedFile | None = None,
+) -> Entered:
+    """Store a value as typed (Italian numbers, n.d., si/no, dates) and recompute.
+
+    ``revision`` is the revision the user's form was built from: None for a new value. A
+    mismatch means someone else saved in between, and the save is refused.
+    """
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    access.require(access.can_enter(user, _body(period), office_of(owner)),
+                   "Può inserire solo i valori del proprio ufficio.")
+    if period.state != State.OPEN:
+        raise ValidationError(f"La rilevazione «{period}» non è aperta all'inserimento.")
+    unit = owner.unit
+    try:
+        value = parse_value(text, unit)
+    except ValueParseError as error:
+        raise ValidationError({"value": str(error)}) from None
+    if not value.available and not not_available_reason.strip():
+        raise ValidationError({"not_available_reason": "Indicare il motivo del valore n.d."})
+    if evidence is not None:
+        _check_evidence(evidence)
+    # An indicator's value follows it across plan amendments (same lineage, new row).
+    lookup: dict[str, Any] = (
+        {"variable": owner} if isinstance(owner, Variable)
+        else {"indicator__lineage": owner.lineage}
+    )
+    fields = {
+        "value_text": format_value(value) if value.available else "n.d.",
+        "number": value.number,
+        "not_available_reason": "" if value.available else not_available_reason.strip(),
+        "note": note, "author": user if user.is_authenticated else None,
+    }
+    existing = MeasuredValue.objects.filter(period=period, **lookup).first()
+    if existing is None:
+        if revision not in (None, 0):
+            raise ValidationError("Il valore da modificare non esiste più.")
+        owner_field = "variable" if isinstance(owner, Variable) else "indicator"
+        stored = MeasuredValue(period=period, **{owner_field: owner}, **fields)
+    else:
+        seen = existing.revision if revision is None else revision
+        # Claim the next revision atomically: of two saves built on the same revision, the
+        # database lets exactly one through, on SQLite as on PostgreSQL.
+        claimed = MeasuredValue.objects.filter(pk=existing.pk, revision=seen).update(
+            revision=seen + 1
+        )
+        if not claimed:
+            existing.refresh_from_db()
+            raise ConflictError(existing)
+        stored = existing
+        for name, field_value in fields.items():
+            setattr(stored, name, field_value)
+        if isinstance(owner, Indicator):
+            stored.indicator = owner  # the plan version in force now
+        stored.revision = seen + 1
+    if evidence is not None:
+        stored.evidence = evidence
+    stored._change_reason = reason  # type: ignore[attr-defined]  # kept on the history row
+    stored.save()
+    stored.refresh_from_db()
+    result_set = computing.store_results(period, user)
+    touched = result_set.indicators.filter(indicator__in=_indicators_reading(owner, period))
+    return Entered(stored, list(touched))
+
+
+def _indicators_reading(owner: Variable | Indicator, period: Period) -> list[int]:
+    if isinstance(owner, Indicator):
+        return [owner.pk]
+    names = list(period.cycle.variables.values_list("name", flat=True))
+    reading = []
+    for indicator in Indicator.objects.filter(version=period.cycle.current_version()):
+        if indicator.formula:
+            try:
+                formula = parse(indicator.formula, known=names)
+            except FormulaSyntaxError:
+                continue
+            if owner.name in formula.variables | formula.previous_variables:
+                reading.append(indicator.pk)
+    return reading
+
+
+def _check_evidence(upload: UploadedFile) -> None:
+    from .models import EVIDENCE_EXTENSIONS
+
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in EVIDENCE_EXTENSIONS:
+        raise ValidationError({"evidence": f"Tipo di file «{extension or name}» non ammesso: "
+                                           f"{', '.join(EVIDENCE_EXTENSIONS)}."})
+    if (upload.size or 0) > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"evidence": "Il file supera i 10 MB."})
+    head = upload.read(5)
+    upload.seek(0)
+    if extension == "pdf" and head != b"%PDF-":
+        raise ValidationError({"evidence": "Il file non è un PDF valido."})
+
+
+@transaction.atomic
+def record_resource_use(user: Any, period: Period, objective: OperationalObjective,
+                        amount: str, reason: str = "") -> ResourceUse:
+    access.require(access.can_plan(user, _body(period)))
+    try:
+        value = parse_value(amount, "€")
+    except ValueParseError as error:
+        raise ValidationError({"used": str(error)}) from None
+    if value.number is None or value.number < 0:
+        raise ValidationError({"used": "Indicare un importo non negativo."})
+    use = ResourceUse.objects.filter(period=period, objective__code=objective.code).first()
+    if use is None:
+        use = ResourceUse(period=period, objective=objective)
+    use.objective = objective  # the plan version in force now
+    use.used = Decimal(repr(value.number)).quantize(Decimal("0.01"))
+    use.author = user
+    use._change_reason = reason  # type: ignore[attr-defined]
+    use.save()
+    computing.store_results(period, user)
+    return use
+
+
+@transaction.atomic
+def explain_deviation(user: Any, period: Period, indicator: Indicator, text: str) -> Deviation:
+    """A head of area (or the planning office) explains why an indicator missed its target."""
+    access.require(access.can_enter(user, _body(period), office_of(indicator)))
+    if not text.strip():
+        raise ValidationError({"text": "Scrivere la motivazione dello scostamento."})
+    if period.state == State.VALIDATED:
+        raise ValidationError("La rilevazione è validata: non si modifica.")
+    deviation, _ = Deviation.objects.update_or_create(
+        period=period, indicator=indicator, defaults={"text": text.strip(), "author": user}
+    )
+    return deviation
+
+
+def missing_deviations(period: Period) -> list[Indicator]:
+    """Indicators below 100% at the year end with no written explanation."""
+    result_set = computing.store_results(period)
+    explained = set(period.deviations.values_list("indicator_id", flat=True))
+    return [
+        r.indicator for r in result_set.indicators.select_related("indicator")
+        if r.achievement is not None and r.achievement < 1 and r.indicator_id not in explained
+    ]
+
+
+_MOVES = {
+    (State.PLANNED, State.OPEN), (State.OPEN, State.CLOSED), (State.CLOSED, State.VALIDATED),
+    (State.CLOSED, State.OPEN), (State.VALIDATED, State.OPEN), (State.VALIDATED, State.CLOSED),
+}
+
+
+@transaction.atomic
+def move_period(user: Any, period: Period, state: str, reason: str = "") -> Period:
+    """planned → open → closed → validated; going back (reopening) needs a reason."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    body = _body(period)
+    target = State(state)
+    if (State(period.state), target) not in _MOVES:
+        raise ValidationError(f"Passaggio da «{period.get_state_display()}» a "
+                              f"«{target.label}» non previsto.")
+    if target == State.VALIDATED:
+        access.require(access.can_validate(user, body), "Solo l'OIV valida la rilevazione.")
+    else:
+        access.require(access.can_plan(user, body),
+                       "Solo il controllo di gestione apre e chiude le rilevazioni.")
+    reopening = period.state == State.VALIDATED or (
+        target == State.OPEN and period.state == State.CLOSED
+    )
+    if reopening and not reason.strip():
+        raise ValidationError({"reason": "Per riaprire una rilevazione serve una motivazione."})
+    if target == State.CLOSED and period.year_end and body.deviation_required:
+        missing = missing_deviations(period)
+        if missing:
+            names = "; ".join(f"«{i.name}»" for i in missing[:10])
+            more = f" e altri {len(missing) - 10}" if len(missing) > 10 else ""
+            raise ValidationError(f"Mancano le motivazioni dello scostamento per {len(missing)} "
+                                  f"indicatori sotto il 100%: {names}{more}.")
+    result_set = computing.store_results(period, user)
+    if target == State.VALIDATED:
+        result_set.frozen = True
+        result_set.save(update_fields=["frozen"])
+    elif period.state == State.VALIDATED:
+        result_set.frozen = False  # reopened: results follow values again until revalidated
+        result_set.save(update_fields=["frozen"])
+    period.state = target
+    period._change_reason = reason  # type: ignore[attr-defined]
+    period.save(update_fields=["state"])
+    return period
+
+
+@transaction.atomic
+def recompute(user: Any, period: Period, reason: str, rules: Any = None) -> Any:
+    """An explicit recompute, e.g. of a validated period under new SMVP rules: a new result
+    set, the previous kept as history; refused without a reason."""
+    access.require(access.can_plan(user, _body(period)))
+    if not reason.strip():
+        raise ValidationError({"reason": "Indicare il motivo del ricalcolo."})
+    return computing.store_results(period, user, reason=reason, new_set=True, rules=rules)
+
+
+def require_reader(user: Any, period: Period) -> None:
+    if not access.can_read(user, _body(period)):
+        raise PermissionDenied

@@ -1,0 +1,251 @@
+"""Measuring: periods (rilevazioni), values as offices type them, and computed results.
+
+Values are stored as typed (``value_text``) next to the number the engine reads, with author,
+time, note and evidence; each change is a history row (who, when, old → new, why) and each
+save carries a revision number so two people never silently overwrite each other. Results
+are derived from plan + values + rules and are stored per *result set*: the current set of
+a period is recomputed as values change, until the OIV validates the period and the set is
+frozen; a recompute of a validated period with new rules is a new set, never an edit.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from performa.plans.models import (
+    Cycle,
+    Indicator,
+    OperationalObjective,
+    OrgUnit,
+    PlanVersion,
+    Variable,
+)
+
+EVIDENCE_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "csv", "txt", "png", "jpg", "jpeg"]
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+class Period(models.Model):
+    class State(models.TextChoices):
+        PLANNED = "planned", "Programmata"
+        OPEN = "open", "Aperta"
+        CLOSED = "closed", "Chiusa"
+        VALIDATED = "validated", "Validata"
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="periods",
+                              verbose_name="ciclo")
+    date = models.DateField("data di riferimento")  # 30/06, 30/09, 31/12 or custom
+    label = models.CharField("denominazione", max_length=60, blank=True)
+    deadline = models.DateField("scadenza inserimento dati", null=True, blank=True)
+    state = models.CharField("stato", max_length=10, choices=State.choices,
+                             default=State.PLANNED)
+    demo = models.BooleanField("dati dimostrativi", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "rilevazione"
+        verbose_name_plural = "rilevazioni"
+        ordering = ["cycle", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "date"], name="period_date_per_cycle")
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"Rilevazione al {self.date:%d/%m/%Y}"
+
+    @property
+    def year_end(self) -> bool:
+        return self.date.month == 12 and self.date.day == 31
+
+    def clean(self) -> None:
+        if self.date and self.cycle_id and self.date.year != self.cycle.year:
+            raise ValidationError({"date": "La data deve cadere nell'anno del ciclo."})
+        if self.deadline and self.date and self.deadline < self.date:
+            raise ValidationError({"deadline": "La scadenza non può precedere la data."})
+
+
+def evidence_path(instance: MeasuredValue, filename: str) -> str:
+    return f"evidence/{instance.period.cycle.body_id}/{instance.period_id}/{filename}"
+
+
+class MeasuredValue(models.Model):
+    """A value for a variable, or for an indicator measured directly (no formula)."""
+
+    period = models.ForeignKey(Period, models.CASCADE, related_name="values",
+                               verbose_name="rilevazione")
+    variable = models.ForeignKey(Variable, models.CASCADE, null=True, blank=True,
+                                 related_name="values", verbose_name="variabile")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, null=True, blank=True,
+                                  related_name="values", verbose_name="indicatore")
+    value_text = models.CharField("valore (come scritto)", max_length=60)
+    number = models.FloatField("valore", null=True, blank=True)  # None: n.d.
+    not_available_reason = models.CharField("motivo n.d.", max_length=300, blank=True)
+    note = models.TextField("nota", blank=True)
+    evidence = models.FileField(
+        "documento a supporto", upload_to=evidence_path, blank=True,
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name="autore")
+    updated_at = models.DateTimeField("aggiornato il", auto_now=True)
+    revision = models.PositiveIntegerField("revisione", default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "valore rilevato"
+        verbose_name_plural = "valori rilevati"
+        ordering = ["period", "variable__name", "indicator__order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(variable__isnull=True) ^ models.Q(indicator__isnull=True),
+                name="value_of_variable_xor_indicator",
+            ),
+            models.UniqueConstraint(fields=["period", "variable"], name="value_per_variable",
+                                    condition=models.Q(variable__isnull=False)),
+            models.UniqueConstraint(fields=["period", "indicator"], name="value_per_indicator",
+                                    condition=models.Q(indicator__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variable or self.indicator}: {self.value_text}"
+
+
+class Deviation(models.Model):
+    """The written explanation (scostamento) of an indicator below target at a period."""
+
+    period = models.ForeignKey(Period, models.CASCADE, related_name="deviations",
+                               verbose_name="rilevazione")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="deviations",
+                                  verbose_name="indicatore")
+    text = models.TextField("motivazione dello scostamento")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name="autore")
+    updated_at = models.DateTimeField("aggiornato il", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "scostamento"
+        verbose_name_plural = "scostamenti"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "indicator"], name="deviation_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.text[:60]}"
+
+
+class ResourceUse(models.Model):
+    """Resources used so far by an objective: with its budget, the *grado di utilizzo*."""
+
+    period = models.ForeignKey(Period, models.CASCADE, related_name="resource_uses",
+                               verbose_name="rilevazione")
+    objective = models.ForeignKey(OperationalObjective, models.CASCADE,
+                                  related_name="resource_uses",
+                                  verbose_name="obiettivo operativo")
+    used = models.DecimalField("risorse utilizzate (€)", max_digits=14, decimal_places=2)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name="autore")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "utilizzo delle risorse"
+        verbose_name_plural = "utilizzo delle risorse"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "objective"], name="use_per_objective")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective.code}: {self.used} €"
+
+
+class ResultSet(models.Model):
+    """The results of one period computed under one set of rules; frozen once validated."""
+
+    period = models.ForeignKey(Period, models.CASCADE, related_name="result_sets",
+                               verbose_name="rilevazione")
+    version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="+",
+                                verbose_name="versione del piano")
+    rules = models.JSONField("regole SMVP applicate", default=dict)
+    current = models.BooleanField("in vigore", default=True)
+    frozen = models.BooleanField("congelato (validato)", default=False)
+    reason = models.CharField("motivo del ricalcolo", max_length=300, blank=True)
+    created_at = models.DateTimeField("calcolato il", auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name="calcolato da")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "insieme di risultati"
+        verbose_name_plural = "insiemi di risultati"
+        ordering = ["period", "-created_at"]
+
+    def __str__(self) -> str:
+        state = "validato" if self.frozen else ("in vigore" if self.current else "storico")
+        return f"Risultati {self.period} ({state})"
+
+
+class IndicatorResult(models.Model):
+    result_set = models.ForeignKey(ResultSet, models.CASCADE, related_name="indicators",
+                                   verbose_name="insieme di risultati")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="results",
+                                  verbose_name="indicatore")
+    value = models.FloatField("valore", null=True)
+    display = models.CharField("valore mostrato", max_length=60)
+    achievement = models.FloatField("grado di raggiungimento", null=True)
+    projection = models.FloatField("proiezione a fine anno", null=True)
+    projected_achievement = models.FloatField("raggiungimento proiettato", null=True)
+    at_risk = models.BooleanField("a rischio", default=False)
+    error = models.CharField("errore", max_length=300, blank=True)
+    how = models.CharField("come è calcolato", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "risultato di indicatore"
+        verbose_name_plural = "risultati degli indicatori"
+        constraints = [
+            models.UniqueConstraint(fields=["result_set", "indicator"],
+                                    name="result_per_indicator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.display}"
+
+
+class NodeResult(models.Model):
+    """A rolled-up figure (objective, area, body, or org unit) with its explanation."""
+
+    class Tree(models.TextChoices):
+        STRATEGY = "strategy", "Albero della performance"
+        ORGANISATION = "organisation", "Struttura organizzativa"
+
+    result_set = models.ForeignKey(ResultSet, models.CASCADE, related_name="nodes",
+                                   verbose_name="insieme di risultati")
+    tree = models.CharField("albero", max_length=12, choices=Tree.choices)
+    key = models.CharField("nodo", max_length=60)  # "op:01_01_02", "so:01_01", "unit:12"
+    label = models.CharField("denominazione", max_length=400)
+    achievement = models.FloatField("grado di raggiungimento", null=True)
+    explanation = models.JSONField("spiegazione", default=dict)
+
+    class Meta:
+        verbose_name = "risultato aggregato"
+        verbose_name_plural = "risultati aggregati"
+        constraints = [
+            models.UniqueConstraint(fields=["result_set", "tree", "key"],
+                                    name="result_per_node")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.achievement}"
+
+
+def office_of(value_owner: Variable | Indicator) -> OrgUnit | None:
+    """The office that owns a value: the variable's, or the measuring office of an indicator
+    (falling back to the first office of its objective)."""
+    if isinstance(value_owner, Variable):
+        return value_owner.office
+    if value_owner.office_id:
+        return value_owner.office
+    return value_owner.operational_objective.offices.first()

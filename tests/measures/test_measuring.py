@@ -1,0 +1,225 @@
+"""Measuring a card of the plan: values by office, results, roll-up, freezing, audit."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from performa.accounts.models import Membership, Role
+from performa.interchange.database import store_plan
+from performa.interchange.document import PlanDocument
+from performa.measures import actions, computing
+from performa.measures.fund import fund_outcome
+from performa.measures.models import MeasuredValue, NodeResult, Period, ResultSet
+from performa.plans import models as plans
+from performa.plans.actions import adopt, amend
+
+pytestmark = pytest.mark.django_db
+
+
+class Setup:
+    def __init__(self, plan: PlanDocument) -> None:
+        self.version = store_plan(plan).version
+        self.cycle = self.version.cycle
+        self.body = self.cycle.body
+        unit = self.body.org_units.get
+        self.pid_office = unit(name="Punto Impresa Digitale")
+        self.other_office = unit(name="Segreteria Generale")
+        self.planning = self.user("pianificazione", Role.PLANNING)
+        self.staff = self.user("referente.pid", Role.STAFF, self.pid_office)
+        self.other = self.user("referente.segreteria", Role.STAFF, self.other_office)
+        self.oiv = self.user("oiv", Role.EVALUATOR)
+        self.june = Period.objects.create(cycle=self.cycle, date=date(2022, 6, 30),
+                                          deadline=date(2022, 7, 15), state="open")
+        self.year_end = Period.objects.create(cycle=self.cycle, date=date(2022, 12, 31),
+                                              state="open")
+
+    def user(self, name: str, role: Role, unit: plans.OrgUnit | None = None) -> User:
+        user = User.objects.create_user(name, password="x-Secret-9")
+        Membership.objects.create(user=user, body=self.body, role=role, org_unit=unit)
+        return user
+
+    def indicator(self, name: str) -> plans.Indicator:
+        return plans.Indicator.objects.get(version=self.version, name=name)
+
+    def node(self, period: Period, key: str, tree: str = "strategy") -> NodeResult:
+        return ResultSet.objects.get(period=period, current=True).nodes.get(tree=tree, key=key)
+
+
+@pytest.fixture
+def s(plan: PlanDocument) -> Setup:
+    return Setup(plan)
+
+
+def _enter_pid_card(s: Setup, period: Period) -> None:
+    actions.enter_value(s.staff, period, s.indicator("Bando PID"), "60")
+    actions.enter_value(s.staff, period, s.indicator("Risorse umane dedicate"), "2,5")
+    actions.enter_value(s.staff, period, s.indicator("Customer satisfaction"), "7,4")
+    card = plans.OperationalObjective.objects.get(version=s.version, code="01_01_02")
+    actions.record_resource_use(s.planning, period, card, "90.000,00")
+
+
+def test_card_results_and_roll_up_against_hand_computed_figures(s: Setup) -> None:
+    _enter_pid_card(s, s.june)
+    spaces = s.indicator("Attrattività eventi realizzati")
+    actions.enter_value(s.planning, s.june, spaces, "1.200")
+    results = {r.indicator.name: r for r in
+               ResultSet.objects.get(period=s.june, current=True).indicators.all()}
+    assert results["Bando PID"].achievement == pytest.approx(0.75)  # 60 / 80
+    assert results["Risorse umane dedicate"].achievement == pytest.approx(0.8)  # 2,0 / 2,5
+    assert results["Customer satisfaction"].achievement == 1.0
+    # Grado di utilizzo: € 90.000 used of € 150.000 budgeted = 60%, against ≥ 80% → 75%.
+    use = results["Grado di utilizzo delle risorse"]
+    assert (use.value, use.display, use.achievement) == (pytest.approx(0.6), "60%",
+                                                        pytest.approx(0.75))
+    card = s.node(s.june, "op:01_01_02")
+    assert card.achievement == pytest.approx((0.75 + 0.8 + 1 + 0.75) / 4)  # 82,5%
+    # 01_03_03: the date indicator has no value yet: left out, its weight re-normalised.
+    spaces_card = s.node(s.june, "op:01_03_03")
+    assert spaces_card.achievement == pytest.approx(0.8)
+    assert [p["left_out"] for p in spaces_card.explanation["parts"]][1] == "nessun valore rilevato"
+    assert s.node(s.june, "area:1").achievement == pytest.approx((0.825 + 0.8) / 2)
+    assert s.node(s.june, "body").achievement == pytest.approx((0.825 + 0.8) / 2)
+    # By organisation: the PID office owns 01_01_02, and so does its Area.
+    office = s.node(s.june, f"unit:{s.pid_office.pk}", "organisation")
+    assert office.achievement == pytest.approx(0.825)
+    assert "82,5%" not in office.explanation["text"] and "83%" in office.explanation["text"]
+
+
+def test_not_available_needs_a_reason_and_is_left_out(s: Setup) -> None:
+    satisfaction = s.indicator("Customer satisfaction")
+    with pytest.raises(ValidationError, match="motivo"):
+        actions.enter_value(s.staff, s.june, satisfaction, "n.d.")
+    actions.enter_value(s.staff, s.june, satisfaction, "n.d.",
+                        not_available_reason="indagine rinviata a ottobre")
+    actions.enter_value(s.staff, s.june, s.indicator("Bando PID"), "80")
+    card = s.node(s.june, "op:01_01_02")
+    assert card.achievement == pytest.approx(1.0)
+    left_out = [p for p in card.explanation["parts"] if p["left_out"]]
+    assert {p["label"] for p in left_out} == {"Customer satisfaction", "Risorse umane dedicate",
+                                              "Grado di utilizzo delle risorse"}
+
+
+def test_values_typed_the_italian_way_and_refused_clearly(s: Setup) -> None:
+    entered = actions.enter_value(s.staff, s.june, s.indicator("Bando PID"), "1.500")
+    assert (entered.value.value_text, entered.value.number) == ("1.500", 1500.0)
+    assert entered.result[0].achievement == 1.0  # saving shows the new achievement
+    with pytest.raises(ValidationError) as refused:
+        actions.enter_value(s.staff, s.june, s.indicator("Bando PID"), "1,500.5")
+    assert "«1,500.5»" in str(refused.value)
+    assert MeasuredValue.objects.get().value_text == "1.500"  # nothing stored changed
+
+
+def test_office_cannot_write_another_offices_values(s: Setup) -> None:
+    with pytest.raises(PermissionDenied):
+        actions.enter_value(s.other, s.june, s.indicator("Bando PID"), "60")
+    with pytest.raises(PermissionDenied):
+        actions.enter_value(s.oiv, s.june, s.indicator("Bando PID"), "60")
+    assert not MeasuredValue.objects.exists()
+
+
+def test_lost_update_is_refused_with_the_newer_value(s: Setup) -> None:
+    bando = s.indicator("Bando PID")
+    first = actions.enter_value(s.staff, s.june, bando, "50").value
+    assert first.revision == 1
+    actions.enter_value(s.planning, s.june, bando, "65", revision=1)  # saved meanwhile
+    with pytest.raises(actions.ConflictError) as refused:
+        actions.enter_value(s.staff, s.june, bando, "70", revision=1)  # built on revision 1
+    assert "ora vale «65»" in str(refused.value)
+    assert "pianificazione" in str(refused.value)
+    assert MeasuredValue.objects.get().value_text == "65"
+
+
+def test_every_change_is_audited_with_who_old_new_and_why(s: Setup) -> None:
+    bando = s.indicator("Bando PID")
+    actions.enter_value(s.staff, s.june, bando, "50")
+    actions.enter_value(s.staff, s.june, bando, "55", revision=1, reason="dato ricontrollato")
+    history = list(MeasuredValue.objects.get().history.order_by("history_date"))
+    assert [h.value_text for h in history] == ["50", "55"]
+    assert history[-1].history_change_reason == "dato ricontrollato"
+    delta = history[-1].diff_against(history[0])
+    assert {c.field for c in delta.changes} >= {"value_text", "number"}
+
+
+def test_period_states_and_reopening_needs_a_reason(s: Setup) -> None:
+    with pytest.raises(PermissionDenied):
+        actions.move_period(s.staff, s.june, "closed")
+    actions.move_period(s.planning, s.june, "closed")
+    with pytest.raises(ValidationError, match="non è aperta"):
+        actions.enter_value(s.staff, s.june, s.indicator("Bando PID"), "60")
+    with pytest.raises(PermissionDenied, match="OIV"):
+        actions.move_period(s.planning, s.june, "validated")
+    actions.move_period(s.oiv, s.june, "validated")
+    with pytest.raises(ValidationError, match="motivazione"):
+        actions.move_period(s.planning, s.june, "open")
+    actions.move_period(s.planning, s.june, "open", reason="errore nel dato del PID")
+    s.june.refresh_from_db()
+    assert s.june.state == "open"
+    assert s.june.history.first().history_change_reason == "errore nel dato del PID"
+
+
+def test_validated_results_do_not_change_when_the_plan_changes(s: Setup) -> None:
+    _enter_pid_card(s, s.june)
+    actions.move_period(s.planning, s.june, "closed")
+    actions.move_period(s.oiv, s.june, "validated")
+    before = s.node(s.june, "op:01_01_02").achievement
+    draft = amend(s.cycle)  # the Giunta lowers the PID target from 80 to 60
+    plans.Target.objects.filter(indicator__version=draft, indicator__name="Bando PID").update(
+        value="60")
+    adopt(draft, "Giunta", "30", date(2022, 7, 20))
+    computing.store_results(s.june)
+    assert s.node(s.june, "op:01_01_02").achievement == before
+    redone = actions.recompute(s.planning, s.june, reason="nuovo piano adottato")
+    assert redone.nodes.get(key="op:01_01_02").achievement == pytest.approx(
+        (1 + 0.8 + 1 + 0.75) / 4)
+    assert ResultSet.objects.filter(period=s.june).count() == 2
+    with pytest.raises(ValidationError, match="motivo"):
+        actions.recompute(s.planning, s.june, reason="")
+
+
+def test_year_end_needs_explained_deviations_before_closing(s: Setup) -> None:
+    _enter_pid_card(s, s.year_end)
+    with pytest.raises(ValidationError) as refused:
+        actions.move_period(s.planning, s.year_end, "closed")
+    assert "«Bando PID»" in str(refused.value)
+    for name in ("Bando PID", "Risorse umane dedicate", "Grado di utilizzo delle risorse"):
+        actions.explain_deviation(s.staff, s.year_end, s.indicator(name),
+                                  "Riduzione delle domande per la chiusura anticipata del bando.")
+    actions.move_period(s.planning, s.year_end, "closed")
+
+
+def test_early_warning_projects_the_year_end(s: Setup) -> None:
+    draft = amend(s.cycle)  # the adopted plan is frozen: Bando PID becomes cumulative by amendment
+    plans.Indicator.objects.filter(version=draft, name="Bando PID").update(
+        accumulation="cumulative")
+    adopt(draft, "Giunta", "31", date(2022, 6, 1))
+    new_bando = plans.Indicator.objects.get(version=draft, name="Bando PID")
+    actions.enter_value(s.staff, s.june, new_bando, "30")
+    actions.enter_value(s.staff, s.june,
+                        plans.Indicator.objects.get(version=draft, name="Customer satisfaction"),
+                        "7")
+    results = {r.indicator.name: r for r in
+               ResultSet.objects.get(period=s.june, current=True).indicators.all()}
+    # 30 requests by 30/06 (181 days of 365) project to 60,5 at year end: below 80, at risk.
+    assert results["Bando PID"].projection == pytest.approx(30 * 365 / 181)
+    assert results["Bando PID"].at_risk
+    # A satisfaction score is a stock figure: the last value is the projection.
+    assert results["Customer satisfaction"].projection == 7.0
+    assert results["Customer satisfaction"].at_risk
+
+
+def test_incentive_fund_paid_on_strategic_objective_achievement(s: Setup) -> None:
+    _enter_pid_card(s, s.year_end)
+    actions.enter_value(s.planning, s.year_end, s.indicator("Attrattività eventi realizzati"),
+                        "1.500")
+    outcome = fund_outcome(s.year_end)
+    lines = {line.key: line for line in outcome.lines}
+    assert lines["so:01_01"].payable == Decimal("8250.00")  # € 10.000 × 82,5%
+    assert lines["so:01_01"].formula == "€ 10.000,00 × 82,5% = € 8.250,00"
+    assert lines["so:01_03"].payable == Decimal("10000.00")
+    assert outcome.payable == Decimal("18250.00")
+    assert outcome.by_area["1"][1:] == (Decimal("20000.00"), Decimal("18250.00"))
