@@ -27,6 +27,7 @@ COMMAND_MODULES: list[str] = [
     # --- the lead adds further command modules here ---
     "performa.engine_cli",  # score (Django-free)
     "performa.plans_cli",  # import-plan, export-plan, demo
+    "performa.measures_cli",  # compute, values import
 ]
 
 

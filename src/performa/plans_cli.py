@@ -87,11 +87,13 @@ def _run_import(args: argparse.Namespace) -> int:
     return _import(data, fmt, args.body, args.year, str(args.file))
 
 
-def _import(data: bytes, fmt: str, body: str, year: int | None, name: str) -> int:
+def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
+            demo: bool = False) -> int:
     from performa.django_cli import setup_django
 
     setup_django()
     from performa.interchange.database import store_plan
+    from performa.measures.demo import cumulative_by_default, load_demo_measures
 
     try:
         doc = read_plan(data, fmt, body, year)
@@ -99,13 +101,16 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str) -> in
             doc.body = body
         if year:
             doc.year = year
+        if demo:
+            for indicator in doc.indicators():
+                if cumulative_by_default(indicator.kind, indicator.unit, indicator.name):
+                    indicator.accumulation = "cumulative"
         stored = store_plan(doc)
     except ValueError as error:  # InterchangeError, PlanTextError: Italian, naming the place
         print(f"errore in «{name}»: {error}\nNessun dato è stato salvato.", file=sys.stderr)
         return 2
     version = stored.version
-    print(f"Importato «{name}»: {version.cycle.body}, anno {version.cycle.year}, "
-          f"{version} ")
+    print(f"Importato «{name}»: {version.cycle.body}, anno {version.cycle.year}, {version}")
     for what, count in stored.counts.items():
         print(f"  {what}: {count}")
     warnings = [*doc.warnings, *(str(f) for f in stored.findings)]
@@ -113,6 +118,9 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str) -> in
         print(f"Avvisi ({len(warnings)}):")
         for warning in warnings:
             print(f"  - {warning}")
+    if demo:
+        values = load_demo_measures(version.cycle)
+        print(f"Rilevazioni 30/06 e 30/09 con {values} valori inventati (dati dimostrativi).")
     return 0
 
 
@@ -153,4 +161,4 @@ def _run_demo(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"errore: documento dimostrativo «{path}» non trovato (--seeds)", file=sys.stderr)
         return 2
-    return _import(path.read_bytes(), "text", DEMO_BODY, 2022, str(path))
+    return _import(path.read_bytes(), "text", DEMO_BODY, 2022, str(path), demo=True)

@@ -14,13 +14,31 @@ from performa.plans.models import Body, OrgUnit
 
 from .models import Membership, Role
 
-User = AbstractBaseUser | AnonymousUser
+
+class SystemActor:
+    """The command line, run by whoever administers the server.
+
+    It holds every right, as the server's administrator does anyway, and stays recognisable:
+    it is no user account, so audit rows show no user and carry the command's reason.
+    """
+
+    is_authenticated = True
+    is_superuser = True
+    is_active = True
+    pk = None
+
+    def get_username(self) -> str:
+        return "riga di comando"
+
+
+SYSTEM = SystemActor()
+User = AbstractBaseUser | AnonymousUser | SystemActor
 
 BODY_WIDE = {Role.ADMIN, Role.PLANNING}
 
 
 def _memberships(user: User, body: Body) -> list[Membership]:
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.pk is None:
         return []
     cache = user.__dict__.setdefault("_performa_memberships", {})
     if body.pk not in cache:

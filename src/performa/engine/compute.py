@@ -239,7 +239,6 @@ _LAST_DAY = date.max.toordinal()
 
 
 def _display_decimals(number: float) -> int:
-    """Whole numbers as such; ratios with enough decimals to be read (0,25 not 0)."""
-    if float(number).is_integer():
-        return 0
-    return 1 if abs(number) >= 10 else 2
+    """As few decimals as the figure needs, at most two: 2,3 not 2,30; 0,29 not 0,2857."""
+    text = f"{number:.2f}".rstrip("0")
+    return len(text.partition(".")[2])

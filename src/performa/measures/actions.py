@@ -63,6 +63,7 @@ def enter_value(
     reason: str = "",
     not_available_reason: str = "",
     evidence: UploadedFile | None = None,
+    recompute: bool = True,
 ) -> Entered:
     """Store a value as typed (Italian numbers, n.d., si/no, dates) and recompute.
 
@@ -92,7 +93,7 @@ def enter_value(
         "value_text": format_value(value) if value.available else "n.d.",
         "number": value.number,
         "not_available_reason": "" if value.available else not_available_reason.strip(),
-        "note": note, "author": user if user.is_authenticated else None,
+        "note": note, "author": account_of(user),
     }
     existing = MeasuredValue.objects.filter(period=period, **lookup).first()
     if existing is None:
@@ -121,9 +122,16 @@ def enter_value(
     stored._change_reason = reason  # type: ignore[attr-defined]  # kept on the history row
     stored.save()
     stored.refresh_from_db()
-    result_set = computing.store_results(period, user)
+    if not recompute:  # a batch recomputes once at its end
+        return Entered(stored, [])
+    result_set = computing.store_results(period, account_of(user))
     touched = result_set.indicators.filter(indicator__in=_indicators_reading(owner, period))
     return Entered(stored, list(touched))
+
+
+def account_of(user: Any) -> Any:
+    """The user account to record as author: none for the command line or anonymous."""
+    return user if user.is_authenticated and user.pk is not None else None
 
 
 def _indicators_reading(owner: Variable | Indicator, period: Period) -> list[int]:
@@ -173,10 +181,10 @@ def record_resource_use(user: Any, period: Period, objective: OperationalObjecti
         use = ResourceUse(period=period, objective=objective)
     use.objective = objective  # the plan version in force now
     use.used = Decimal(repr(value.number)).quantize(Decimal("0.01"))
-    use.author = user
+    use.author = account_of(user)
     use._change_reason = reason  # type: ignore[attr-defined]
     use.save()
-    computing.store_results(period, user)
+    computing.store_results(period, account_of(user))
     return use
 
 
@@ -189,7 +197,8 @@ def explain_deviation(user: Any, period: Period, indicator: Indicator, text: str
     if period.state == State.VALIDATED:
         raise ValidationError("La rilevazione è validata: non si modifica.")
     deviation, _ = Deviation.objects.update_or_create(
-        period=period, indicator=indicator, defaults={"text": text.strip(), "author": user}
+        period=period, indicator=indicator,
+        defaults={"text": text.strip(), "author": account_of(user)},
     )
     return deviation
 
@@ -236,7 +245,7 @@ def move_period(user: Any, period: Period, state: str, reason: str = "") -> Peri
             more = f" e altri {len(missing) - 10}" if len(missing) > 10 else ""
             raise ValidationError(f"Mancano le motivazioni dello scostamento per {len(missing)} "
                                   f"indicatori sotto il 100%: {names}{more}.")
-    result_set = computing.store_results(period, user)
+    result_set = computing.store_results(period, account_of(user))
     if target == State.VALIDATED:
         result_set.frozen = True
         result_set.save(update_fields=["frozen"])
@@ -256,7 +265,8 @@ def recompute(user: Any, period: Period, reason: str, rules: Any = None) -> Any:
     access.require(access.can_plan(user, _body(period)))
     if not reason.strip():
         raise ValidationError({"reason": "Indicare il motivo del ricalcolo."})
-    return computing.store_results(period, user, reason=reason, new_set=True, rules=rules)
+    return computing.store_results(period, account_of(user), reason=reason, new_set=True,
+                                   rules=rules)
 
 
 def require_reader(user: Any, period: Period) -> None:

@@ -175,12 +175,13 @@ def organisation_tree(version: plans.PlanVersion) -> Node:
         plans.OperationalObjective.objects.filter(version=version).prefetch_related("offices")
     )
     units = list(body.org_units.all())
+    office_ids = {o.pk: {u.pk for u in o.offices.all()} for o in objectives}
 
     def owned(unit: plans.OrgUnit) -> list[Node]:
         if unit.kind == plans.OrgUnit.Kind.AREA:
             mine = [o for o in objectives if o.area_id == unit.pk]
         else:
-            mine = [o for o in objectives if any(u.pk == unit.pk for u in o.offices.all())]
+            mine = [o for o in objectives if unit.pk in office_ids[o.pk]]
         return [Node(f"unit:{unit.pk}/{o.code}", f"{o.code} {o.title}", None, source=f"op:{o.code}")
                 for o in mine]
 

@@ -1,0 +1,155 @@
+"""Values from a CSV or XLSX file: every row checked first, then all stored or none.
+
+Columns (Italian headers, any order, case-insensitive):
+
+- ``Data`` — the period's date, ``30/06/2022``;
+- ``Variabile`` — a variable's name, **or** ``Obiettivo`` + ``Indicatore`` — the card code and
+  the indicator's position on the card (1, 2, …) for indicators measured directly;
+- ``Valore`` — as people write it (``1.500``, ``88%``, ``n.d.``, ``si``, ``30/11/2022``);
+- optional ``Nota`` and ``Motivo n.d.`` (required when the value is n.d.).
+
+CSV may be separated by ``;`` (what Excel writes in Italy) or ``,``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from openpyxl import load_workbook
+
+from performa.engine.values import ValueParseError, parse_value
+from performa.plans.models import Body, Indicator, Variable
+
+from . import actions, computing
+from .models import Period
+
+REQUIRED = ("data", "valore")
+KNOWN = ("data", "variabile", "obiettivo", "indicatore", "valore", "nota", "motivo n.d.")
+
+
+class ValuesFileError(ValueError):
+    def __init__(self, row: int, column: str, reason: str) -> None:
+        self.row, self.column, self.reason = row, column, reason
+        place = f"riga {row}, colonna «{column}»" if column else f"riga {row}"
+        super().__init__(f"{place}: {reason}")
+
+
+@dataclass
+class Row:
+    number: int
+    cells: dict[str, str]
+
+
+def read_rows(data: bytes, name: str) -> list[Row]:
+    """The file's rows as text cells keyed by lower-case header; row numbers as in the file."""
+    if name.lower().endswith(".xlsx"):
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        table = [["" if c is None else _cell_text(c) for c in row]
+                 for row in sheet.iter_rows(values_only=True)]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValuesFileError(1, "", "il file non è un CSV in UTF-8") from None
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") >= first.count(",") else ","
+        table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if not table:
+        raise ValuesFileError(1, "", "il file è vuoto")
+    headers = [h.strip().lower() for h in table[0]]
+    for required in REQUIRED:
+        if required not in headers:
+            raise ValuesFileError(1, required.capitalize(), "colonna mancante")
+    unknown = [h for h in headers if h and h not in KNOWN]
+    if unknown:
+        raise ValuesFileError(1, unknown[0], "colonna sconosciuta")
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(str(c).strip() for c in cells):
+            continue
+        rows.append(Row(number, {h: str(c).strip() for h, c in zip(headers, cells, strict=False)
+                                 if h}))
+    return rows
+
+
+def _cell_text(cell: Any) -> str:
+    from datetime import date, datetime
+
+    if isinstance(cell, datetime | date):
+        return cell.strftime("%d/%m/%Y")
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, float):
+        return repr(cell).replace(".", ",")
+    return str(cell)
+
+
+@transaction.atomic
+def import_values(user: Any, body: Body, data: bytes, name: str) -> int:
+    """Store every row or none; returns the number of values stored."""
+    rows = read_rows(data, name)
+    periods = {f"{p.date:%d/%m/%Y}": p for p in Period.objects.filter(cycle__body=body)}
+    touched: set[int] = set()
+    for row in rows:
+        period = _period(row, periods)
+        owner = _owner(row, period)
+        try:
+            actions.enter_value(
+                user, period, owner, row.cells["valore"], note=row.cells.get("nota", ""),
+                not_available_reason=row.cells.get("motivo n.d.", ""),
+                reason=f"importazione da «{name}»", recompute=False,
+            )
+        except ValidationError as error:
+            column = "Motivo n.d." if "not_available_reason" in getattr(
+                error, "error_dict", {}) else "Valore"
+            raise ValuesFileError(row.number, column, "; ".join(error.messages)) from None
+        touched.add(period.pk)
+    for period in Period.objects.filter(pk__in=touched):
+        computing.store_results(period, actions.account_of(user))
+    return len(rows)
+
+
+def _period(row: Row, periods: dict[str, Period]) -> Period:
+    text = row.cells.get("data", "")
+    try:
+        day = parse_value(text, "data").day
+    except ValueParseError as error:
+        raise ValuesFileError(row.number, "Data", error.reason) from None
+    period = periods.get(f"{day:%d/%m/%Y}") if day else None
+    if period is None:
+        raise ValuesFileError(row.number, "Data", f"nessuna rilevazione al {text}")
+    return period
+
+
+def _owner(row: Row, period: Period) -> Variable | Indicator:
+    name = row.cells.get("variabile", "")
+    if name:
+        variable = period.cycle.variables.filter(name=name).first()
+        if variable is None:
+            raise ValuesFileError(row.number, "Variabile", f"variabile «{name}» non definita")
+        return variable
+    code, position = row.cells.get("obiettivo", ""), row.cells.get("indicatore", "")
+    if not code:
+        raise ValuesFileError(row.number, "Variabile",
+                              "indicare la variabile oppure obiettivo e indicatore")
+    if not position.isdigit() or int(position) < 1:
+        raise ValuesFileError(row.number, "Indicatore",
+                              f"«{position}»: indicare la posizione nella scheda (1, 2, …)")
+    indicators = list(Indicator.objects.filter(
+        version=period.cycle.current_version(), operational_objective__code=code))
+    if not indicators:
+        raise ValuesFileError(row.number, "Obiettivo", f"obiettivo «{code}» non nel piano")
+    if int(position) > len(indicators):
+        raise ValuesFileError(row.number, "Indicatore",
+                              f"la scheda {code} ha {len(indicators)} indicatori")
+    indicator = indicators[int(position) - 1]
+    if indicator.formula:
+        raise ValuesFileError(row.number, "Indicatore",
+                              f"«{indicator.name}» si calcola con una formula: inserire le "
+                              "variabili")
+    return indicator

@@ -1,0 +1,113 @@
+"""Measuring subcommands: ``compute`` and ``values import``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from performa.cli import Subparsers
+
+
+def register(subparsers: Subparsers) -> None:
+    compute = subparsers.add_parser(
+        "compute", help="ricalcola i risultati e stampa l'albero dei raggiungimenti"
+    )
+    compute.add_argument("--body", required=True, metavar="ENTE")
+    compute.add_argument("--year", type=int, required=True, metavar="ANNO")
+    compute.add_argument("--period", default="", metavar="GG/MM/AAAA",
+                         help="rilevazione (predefinita: l'ultima con valori)")
+    compute.set_defaults(func=_run_compute)
+
+    values = subparsers.add_parser("values", help="valori rilevati")
+    actions = values.add_subparsers(dest="values_command", metavar="AZIONE", required=True)
+    load = actions.add_parser("import", help="importa valori da CSV o XLSX (tutto o niente)")
+    load.add_argument("file", type=Path, metavar="FILE")
+    load.add_argument("--body", default="", metavar="ENTE",
+                      help="ente (obbligatorio se l'istanza ne ha più d'uno)")
+    load.set_defaults(func=_run_values_import)
+
+
+def _setup() -> None:
+    from performa.django_cli import setup_django
+
+    setup_django()
+
+
+def _run_compute(args: argparse.Namespace) -> int:
+    _setup()
+    from performa.engine.values import parse_value
+    from performa.measures.computing import store_results
+    from performa.measures.models import Period
+
+    periods = Period.objects.filter(cycle__body__name=args.body, cycle__year=args.year)
+    if args.period:
+        try:
+            day = parse_value(args.period, "data").day
+        except ValueError as error:
+            print(f"errore: --period: {error}", file=sys.stderr)
+            return 2
+        periods = periods.filter(date=day)
+    else:
+        periods = periods.filter(values__isnull=False).distinct()
+    period = periods.order_by("-date").first()
+    if period is None:
+        print(f"errore: nessuna rilevazione per «{args.body}» nel {args.year}", file=sys.stderr)
+        return 2
+    result_set = store_results(period)
+    print_tree(result_set)
+    return 0
+
+
+def print_tree(result_set: Any) -> None:
+    """The strategy tree with each node's achievement, indented, as on the dashboard."""
+    from performa.engine.values import format_percent
+
+    nodes = {n.key: n for n in result_set.nodes.filter(tree="strategy")}
+    indicators = {str(r.indicator_id): r for r in result_set.indicators.all()}
+    period = result_set.period
+    demo = " — dati dimostrativi" if period.demo else ""
+    print(f"{period.cycle.body} — rilevazione al {period.date:%d/%m/%Y} "
+          f"({period.get_state_display().lower()}){demo}")
+
+    def show(key: str, depth: int) -> None:
+        node = nodes[key]
+        print(f"{'  ' * depth}{format_percent(node.achievement):>5}  {node.label}")
+        for part in node.explanation["parts"]:
+            child = part["key"]
+            if child in nodes:
+                show(child, depth + 1)
+            elif child in indicators and depth >= 3:
+                result = indicators[child]
+                why = f"  ({part['left_out']})" if part["left_out"] else ""
+                print(f"{'  ' * (depth + 1)}{format_percent(result.achievement):>5}  "
+                      f"{part['label']}: {result.display}{why}")
+
+    show("body", 0)
+
+
+def _run_values_import(args: argparse.Namespace) -> int:
+    _setup()
+    from performa.accounts.access import SYSTEM
+    from performa.measures.values_file import ValuesFileError, import_values
+    from performa.plans.models import Body
+
+    bodies = Body.objects.filter(name=args.body) if args.body else Body.objects.all()
+    if bodies.count() != 1:
+        which = f"«{args.body}» non trovato" if args.body else "più enti: indicare --body"
+        print(f"errore: {which}", file=sys.stderr)
+        return 2
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        print(f"errore: impossibile leggere «{args.file}»: {error.strerror}", file=sys.stderr)
+        return 2
+    try:
+        count = import_values(SYSTEM, bodies.get(), data, args.file.name)
+    except ValuesFileError as error:
+        print(f"errore in «{args.file}», {error}\nNessun valore è stato salvato.",
+              file=sys.stderr)
+        return 2
+    print(f"Importati {count} valori da «{args.file}».")
+    return 0
