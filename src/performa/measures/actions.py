@@ -168,7 +168,7 @@ def _check_evidence(upload: UploadedFile) -> None:
 
 @transaction.atomic
 def record_resource_use(user: Any, period: Period, objective: OperationalObjective,
-                        amount: str, reason: str = "") -> ResourceUse:
+                        amount: str, reason: str = "", recompute: bool = True) -> ResourceUse:
     access.require(access.can_plan(user, _body(period)))
     try:
         value = parse_value(amount, "€")
@@ -184,7 +184,8 @@ def record_resource_use(user: Any, period: Period, objective: OperationalObjecti
     use.author = account_of(user)
     use._change_reason = reason  # type: ignore[attr-defined]
     use.save()
-    computing.store_results(period, account_of(user))
+    if recompute:
+        computing.store_results(period, account_of(user))
     return use
 
 

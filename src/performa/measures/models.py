@@ -167,7 +167,7 @@ class ResultSet(models.Model):
 
     period = models.ForeignKey(Period, models.CASCADE, related_name="result_sets",
                                verbose_name="rilevazione")
-    version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="+",
+    version = models.ForeignKey(PlanVersion, models.RESTRICT, related_name="+",
                                 verbose_name="versione del piano")
     rules = models.JSONField("regole SMVP applicate", default=dict)
     current = models.BooleanField("in vigore", default=True)
