@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -223,3 +223,57 @@ def test_incentive_fund_paid_on_strategic_objective_achievement(s: Setup) -> Non
     assert lines["so:01_03"].payable == Decimal("10000.00")
     assert outcome.payable == Decimal("18250.00")
     assert outcome.by_area["1"][1:] == (Decimal("20000.00"), Decimal("18250.00"))
+
+
+def test_indicators_are_measured_only_at_the_dates_the_plan_says(s: Setup) -> None:
+    draft = amend(s.cycle)
+    plans.Indicator.objects.filter(version=draft, name="Customer satisfaction").update(
+        measured_at="31/12")
+    adopt(draft, "Giunta", "32", date(2022, 6, 1))
+    satisfaction = plans.Indicator.objects.get(version=draft, name="Customer satisfaction")
+    actions.enter_value(s.staff, s.june, satisfaction, "6")
+    card = s.node(s.june, "op:01_01_02")
+    part = next(p for p in card.explanation["parts"] if p["label"] == "Customer satisfaction")
+    assert part["left_out"] == "non previsto nella rilevazione al 30/06"
+    actions.enter_value(s.staff, s.year_end, satisfaction, "6")
+    year_end = s.node(s.year_end, "op:01_01_02")
+    assert any(p["label"] == "Customer satisfaction" and not p["left_out"]
+               for p in year_end.explanation["parts"])
+
+
+def test_evidence_files_are_checked(s: Setup) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bando = s.indicator("Bando PID")
+    with pytest.raises(ValidationError, match="non ammesso"):
+        actions.enter_value(s.staff, s.june, bando, "60",
+                            evidence=SimpleUploadedFile("verbale.exe", b"MZ..."))
+    with pytest.raises(ValidationError, match="non è un PDF"):
+        actions.enter_value(s.staff, s.june, bando, "60",
+                            evidence=SimpleUploadedFile("verbale.pdf", b"<html>"))
+    assert not MeasuredValue.objects.exists()
+    stored = actions.enter_value(s.staff, s.june, bando, "60", evidence=SimpleUploadedFile(
+        "verbale.pdf", b"%PDF-1.7 ...")).value
+    assert stored.evidence.name.startswith(f"evidence/{s.body.pk}/{s.june.pk}/verbale")
+    stored.evidence.delete()
+
+
+def test_demo_incentive_fund(capsys: pytest.CaptureFixture[str]) -> None:
+    from performa.cli import main
+
+    assert main(["demo"]) == 0
+    capsys.readouterr()
+    september = Period.objects.get(date=date(2022, 9, 30))
+    outcome = fund_outcome(september)
+    shares = {line.key: line.amount for line in outcome.lines}
+    assert shares == {f"so:{code}": Decimal("10285.71") for code in
+                      ("01_01", "01_02", "01_03", "01_04", "01_05", "01_06", "02_01")} | {
+        "so:03_01": Decimal("57000.00")}
+    assert outcome.total == Decimal("128999.97")  # 7 × 10.285,71 + 57.000: 0,03 unassigned
+    for line in outcome.lines:
+        node = ResultSet.objects.get(period=september, current=True).nodes.get(key=line.key)
+        assert line.payable == (line.amount * Decimal(repr(node.achievement))).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP)
+        assert line.formula.startswith(f"€ {line.amount:,.2f}".replace(",", "X").replace(
+            ".", ",").replace("X", "."))
+    assert set(outcome.by_area) == {"1", "2", "3"}

@@ -28,6 +28,7 @@ from .models import IndicatorResult, MeasuredValue, NodeResult, Period, Resource
 # computed from the budget and the spending recorded, not typed twice.
 RESOURCE_USE_NAMES = ("grado di utilizzo delle risorse",)
 NOT_MEASURED = "nessun valore rilevato"
+NOT_SCHEDULED = "#non previsto"  # stands for an indicator the plan does not measure now
 
 
 def direct_name(indicator: plans.Indicator) -> str:
@@ -74,7 +75,7 @@ def load_inputs(period: Period, version: plans.PlanVersion | None = None) -> Inp
         .select_related("operational_objective").prefetch_related("targets")
     }
     variable_names = list(cycle.variables.values_list("name", flat=True))
-    specs = [_spec(i, cycle.year, variable_names) for i in indicators.values()]
+    specs = [_spec(i, period, variable_names) for i in indicators.values()]
     values: dict[str, float | None] = {}
     reasons: dict[str, str] = {}
     values_found = MeasuredValue.objects.filter(period=period).select_related(
@@ -84,6 +85,8 @@ def load_inputs(period: Period, version: plans.PlanVersion | None = None) -> Inp
         values[name] = value.number
         if value.number is None:
             reasons[name] = f"n.d.: {value.not_available_reason}"
+    values[NOT_SCHEDULED] = None
+    reasons[NOT_SCHEDULED] = f"non previsto nella rilevazione al {period.date:%d/%m}"
     for name in [*variable_names, *(n for spec in specs for n in spec.formula.variables)]:
         if name not in values:
             values[name] = None
@@ -108,8 +111,17 @@ def load_inputs(period: Period, version: plans.PlanVersion | None = None) -> Inp
     )
 
 
-def _spec(indicator: plans.Indicator, year: int, variables: list[str]) -> IndicatorSpec:
-    if indicator.formula:
+def measured_in(indicator: plans.Indicator, period: Period) -> bool:
+    """The plan says when an indicator is measured ("30/06, 31/12"); empty means always."""
+    dates = [d.strip() for d in indicator.measured_at.replace(";", ",").split(",") if d.strip()]
+    return not dates or any(d.startswith(f"{period.date:%d/%m}") for d in dates)
+
+
+def _spec(indicator: plans.Indicator, period: Period, variables: list[str]) -> IndicatorSpec:
+    year = period.cycle.year
+    if not measured_in(indicator, period):
+        formula = parse(f"[{NOT_SCHEDULED}]")
+    elif indicator.formula:
         try:
             formula = parse(indicator.formula, known=variables)
         except FormulaSyntaxError:
