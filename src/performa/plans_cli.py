@@ -92,6 +92,7 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
     from performa.django_cli import setup_django
 
     setup_django()
+    from performa.accounts.demo import create_demo_users
     from performa.interchange.database import store_plan
     from performa.measures.demo import cumulative_by_default, load_demo_measures
 
@@ -121,6 +122,9 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
     if demo:
         values = load_demo_measures(version.cycle)
         print(f"Rilevazioni 30/06 e 30/09 con {values} valori inventati (dati dimostrativi).")
+        password, users = create_demo_users(version.cycle.body)
+        if users:
+            print(f"Utenti dimostrativi (password: {password}): {', '.join(users)}")
     return 0
 
 

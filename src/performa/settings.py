@@ -139,6 +139,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "performa.web.context.navigation",
             ],
         },
     },
@@ -178,3 +179,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:bodies"
+LOGOUT_REDIRECT_URL = "web:home"

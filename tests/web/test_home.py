@@ -6,7 +6,7 @@ def test_home_page_is_italian(client: Client) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="it">' in html
-    assert "<title>Performa</title>" in html
+    assert "<title>Benvenuto — Performa</title>" in html
     assert "piano, misurazione, valutazione, documenti" in html
     assert 'href="/admin/"' in html
 

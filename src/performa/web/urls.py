@@ -1,9 +1,19 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-from performa.web import views
+from performa.web.views import home
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("enti/", home.bodies, name="bodies"),
+    path("accedi/", auth_views.LoginView.as_view(template_name="web/login.html",
+                                                 redirect_authenticated_user=True),
+         name="login"),
+    path("esci/", auth_views.LogoutView.as_view(), name="logout"),
+    path("enti/<int:body_id>/", include("performa.web.urls_monitoring")),
+    path("enti/<int:body_id>/pianificazione/", include("performa.web.urls_planning")),
+    path("enti/<int:body_id>/", include("performa.web.urls_periods")),
+    path("", include("performa.web.urls_history")),
 ]
