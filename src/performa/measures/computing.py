@@ -112,8 +112,12 @@ def load_inputs(period: Period, version: plans.PlanVersion | None = None) -> Inp
 
 
 def measured_in(indicator: plans.Indicator, period: Period) -> bool:
+    return scheduled(indicator.measured_at, period)
+
+
+def scheduled(measured_at: str, period: Period) -> bool:
     """The plan says when an indicator is measured ("30/06, 31/12"); empty means always."""
-    dates = [d.strip() for d in indicator.measured_at.replace(";", ",").split(",") if d.strip()]
+    dates = [d.strip() for d in measured_at.replace(";", ",").split(",") if d.strip()]
     return not dates or any(d.startswith(f"{period.date:%d/%m}") for d in dates)
 
 

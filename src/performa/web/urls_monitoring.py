@@ -1,3 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from performa.web.views import entry, monitoring
+
+urlpatterns = [
+    path("", monitoring.dashboard, name="dashboard"),
+    path("albero/", monitoring.tree, name="tree"),
+    path("albero/organizzazione/", monitoring.tree_units, name="tree_units"),
+    path("schede/<str:code>/", monitoring.card, name="card"),
+    path("perche/<int:result_set_id>/<str:tree_name>/<path:key>/", monitoring.why, name="why"),
+    path("inserimento/", entry.entry, name="entry"),
+    path("inserimento/<int:period_id>/<str:kind>/<int:owner_id>/", entry.save,
+         name="entry_save"),
+]

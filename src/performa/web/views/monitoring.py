@@ -1,0 +1,168 @@
+"""Reading the year: dashboard, tree by strategy and by organisation, cards, "perché 87%?"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from performa.measures.models import NodeResult, ResultSet
+from performa.plans.models import OperationalObjective, StrategicArea, StrategicObjective
+
+from .. import results as r
+from ..access import body_for, cycle_for
+
+
+def _context(request: HttpRequest, body_id: int) -> dict[str, Any]:
+    body = body_for(request, body_id)
+    cycle = cycle_for(request, body)
+    period = r.chosen_period(request, cycle)
+    results = r.result_set(period)
+    return {
+        "body": body, "cycle": cycle, "period": period, "results": results,
+        "periods": list(cycle.periods.order_by("date")),
+        "cycles": list(body.cycles.order_by("-year")),
+        "version": r.version_of(cycle, results),
+    }
+
+
+@require_safe
+@login_required
+def dashboard(request: HttpRequest, body_id: int) -> HttpResponse:
+    context = _context(request, body_id)
+    nodes = r.nodes(context["results"])
+    version = context["version"]
+    areas = []
+    if version is not None:
+        objectives = StrategicObjective.objects.filter(version=version)
+        for area in StrategicArea.objects.filter(version=version):
+            areas.append({
+                "area": area, "node": nodes.get(f"area:{area.code}"),
+                "objectives": [(so, nodes.get(f"so:{so.code}"))
+                               for so in objectives if so.area_id == area.pk],
+            })
+    keys = ["body"] + [f"area:{a['area'].code}" for a in areas]
+    context.update({
+        "body_node": nodes.get("body"), "areas": areas,
+        "alerts": r.alerts(context["cycle"], context["results"]),
+        "trend": r.trend(context["cycle"], keys),
+    })
+    return render(request, "web/monitoring/dashboard.html", context)
+
+
+@require_safe
+@login_required
+def tree(request: HttpRequest, body_id: int) -> HttpResponse:
+    context = _context(request, body_id)
+    nodes = r.nodes(context["results"])
+    version = context["version"]
+    rows = []
+    if version is not None:
+        cards = OperationalObjective.objects.filter(version=version).select_related("area")
+        objectives = StrategicObjective.objects.filter(version=version)
+        for area in StrategicArea.objects.filter(version=version):
+            rows.append({"area": area, "node": nodes.get(f"area:{area.code}"), "objectives": [
+                {"so": so, "node": nodes.get(f"so:{so.code}"),
+                 "cards": [(card, nodes.get(f"op:{card.code}")) for card in cards
+                           if card.strategic_objective_id == so.pk]}
+                for so in objectives if so.area_id == area.pk
+            ]})
+    context.update({"rows": rows, "body_node": nodes.get("body")})
+    return render(request, "web/monitoring/tree.html", context)
+
+
+@require_safe
+@login_required
+def tree_units(request: HttpRequest, body_id: int) -> HttpResponse:
+    """The same figures by organisational unit: Areas, their offices, the cards they own."""
+    context = _context(request, body_id)
+    nodes = r.nodes(context["results"], NodeResult.Tree.ORGANISATION)
+    strategy = r.nodes(context["results"])
+    root = nodes.get("organisation")
+
+    def branch(key: str, depth: int) -> list[dict[str, Any]]:
+        node = nodes.get(key)
+        if node is None:
+            return []
+        found = []
+        for part in node.explanation.get("parts", []):
+            child = part["key"]
+            if child in nodes:
+                found.append({"node": nodes[child], "depth": depth, "card": None})
+                found += branch(child, depth + 1)
+            else:
+                code = child.rsplit("/", 1)[-1]
+                found.append({"node": strategy.get(f"op:{code}"), "depth": depth,
+                              "card": code, "label": part["label"]})
+        return found
+
+    context.update({"root": root, "units": branch("organisation", 0) if root else []})
+    return render(request, "web/monitoring/units.html", context)
+
+
+@require_safe
+@login_required
+def card(request: HttpRequest, body_id: int, code: str) -> HttpResponse:
+    """A card laid out as in the Piano, with its results in every period of the year."""
+    context = _context(request, body_id)
+    version = context["version"]
+    if version is None:
+        raise Http404
+    objective = get_object_or_404(
+        OperationalObjective.objects.select_related("strategic_objective", "area")
+        .prefetch_related("offices"), version=version, code=code,
+    )
+    indicators = list(objective.indicators.prefetch_related("targets"))
+    year = context["cycle"].year
+    periods = context["periods"]
+    by_period = []
+    for period in periods:
+        current = period.result_sets.filter(current=True).first()
+        found = {x.indicator.lineage: x for x in current.indicators.select_related("indicator")
+                 .filter(indicator__operational_objective__code=code)} if current else {}
+        node = current.nodes.filter(tree="strategy", key=f"op:{code}").first() if current else None
+        by_period.append({"period": period, "results": found, "node": node,
+                          "result_set": current})
+    rows = []
+    for position, indicator in enumerate(indicators, 1):
+        target = next((t for t in indicator.targets.all() if t.year == year), None)
+        cells = [(p["period"], p["results"].get(indicator.lineage)) for p in by_period]
+        chart = {
+            "type": "line",
+            "data": {"labels": [f"{period.date:%d/%m}" for period, _ in cells],
+                     "datasets": [{"label": "valore", "spanGaps": True,
+                                   "data": [res.value if res and res.value is not None
+                                            and indicator.unit != "data" else None
+                                            for _, res in cells]}]},
+            "options": {"plugins": {"legend": {"display": False}}},
+        }
+        rows.append({"position": position, "indicator": indicator, "target": target,
+                     "cells": cells, "chart": chart, "chart_id": f"grafico-{indicator.pk}"})
+    context.update({
+        "objective": objective, "rows": rows, "by_period": by_period, "year": year,
+        "previous_year": year - 1,
+    })
+    return render(request, "web/monitoring/card.html", context)
+
+
+@require_safe
+@login_required
+def why(request: HttpRequest, body_id: int, result_set_id: int, tree_name: str,
+        key: str) -> HttpResponse:
+    """Why a figure is what it is: its parts, weights, values, and what was left out."""
+    body = body_for(request, body_id)
+    results = get_object_or_404(ResultSet, pk=result_set_id, period__cycle__body=body)
+    node = get_object_or_404(NodeResult, result_set=results, tree=tree_name, key=key)
+    indicators = {str(x.indicator_id): x for x in results.indicators.all()}
+    children = {n.key for n in results.nodes.filter(tree=tree_name)}
+    parts = []
+    for part in node.explanation.get("parts", []):
+        parts.append({**part, "is_node": part["key"] in children,
+                      "indicator": indicators.get(part["key"])})
+    template = "web/monitoring/why_partial.html" if request.headers.get("HX-Request") \
+        else "web/monitoring/why.html"
+    return render(request, template, {"body": body, "results": results, "node": node,
+                                      "parts": parts, "tree_name": tree_name})
