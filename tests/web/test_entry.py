@@ -57,6 +57,10 @@ def test_staff_see_only_their_offices_values(client: Client, site: dict) -> None
     client.force_login(site["other"])
     page = client.get(reverse("web:entry", args=[site["body"].pk])).content.decode()
     assert "Attrattività eventi realizzati" in page and "Bando PID" not in page
+    pid_office = site["bando"].operational_objective.offices.get()
+    other_office = client.get(reverse("web:entry", args=[site["body"].pk]),
+                              {"ufficio": pid_office.pk})
+    assert other_office.status_code == 403
 
 
 def test_saving_shows_the_new_achievement(client: Client, site: dict) -> None:

@@ -83,7 +83,10 @@ def entry(request: HttpRequest, body_id: int) -> HttpResponse:
     if not offices and not access.can_plan(request.user, body):
         raise PermissionDenied("Il suo ruolo non prevede l'inserimento di valori.")
     wanted = request.GET.get("ufficio", "")
-    shown = [o for o in offices if str(o.pk) == wanted] or offices
+    chosen = [o for o in offices if str(o.pk) == wanted]
+    if wanted and not chosen:  # another office's page, asked for by hand
+        raise PermissionDenied("Può vedere solo l'inserimento del proprio ufficio.")
+    shown = chosen or offices
     office_ids = {o.pk for o in shown}
     version = cycle.current_version()
     periods = list(cycle.periods.filter(state=Period.State.OPEN).order_by("date"))
