@@ -119,7 +119,7 @@ def enter_value(
         stored.revision = seen + 1
     if evidence is not None:
         stored.evidence = evidence
-    stored._change_reason = reason  # type: ignore[attr-defined]  # kept on the history row
+    _audit(stored, user, reason)
     stored.save()
     stored.refresh_from_db()
     if not recompute:  # a batch recomputes once at its end
@@ -127,6 +127,12 @@ def enter_value(
     result_set = computing.store_results(period, account_of(user))
     touched = result_set.indicators.filter(indicator__in=_indicators_reading(owner, period))
     return Entered(stored, list(touched))
+
+
+def _audit(instance: Any, user: Any, reason: str) -> None:
+    """Who and why on the history row, also outside a web request (CLI, imports, tests)."""
+    instance._history_user = account_of(user)
+    instance._change_reason = reason
 
 
 def account_of(user: Any) -> Any:
@@ -182,7 +188,7 @@ def record_resource_use(user: Any, period: Period, objective: OperationalObjecti
     use.objective = objective  # the plan version in force now
     use.used = Decimal(repr(value.number)).quantize(Decimal("0.01"))
     use.author = account_of(user)
-    use._change_reason = reason  # type: ignore[attr-defined]
+    _audit(use, user, reason)
     use.save()
     if recompute:
         computing.store_results(period, account_of(user))
@@ -197,11 +203,25 @@ def explain_deviation(user: Any, period: Period, indicator: Indicator, text: str
         raise ValidationError({"text": "Scrivere la motivazione dello scostamento."})
     if period.state == State.VALIDATED:
         raise ValidationError("La rilevazione è validata: non si modifica.")
-    deviation, _ = Deviation.objects.update_or_create(
-        period=period, indicator=indicator,
-        defaults={"text": text.strip(), "author": account_of(user)},
-    )
+    deviation = Deviation.objects.filter(period=period, indicator=indicator).first() or \
+        Deviation(period=period, indicator=indicator)
+    deviation.text, deviation.author = text.strip(), account_of(user)
+    _audit(deviation, user, "")
+    deviation.save()
     return deviation
+
+
+@transaction.atomic
+def create_period(user: Any, cycle: Any, date: Any, label: str = "",
+                  deadline: Any = None) -> Period:
+    """A new rilevazione of the cycle, planned until the planning office opens it."""
+    access.require(access.can_plan(user, cycle.body),
+                   "Solo il controllo di gestione crea le rilevazioni.")
+    period = Period(cycle=cycle, date=date, label=label, deadline=deadline)
+    period.full_clean()
+    _audit(period, user, "")
+    period.save()
+    return period
 
 
 def missing_deviations(period: Period) -> list[Indicator]:
@@ -254,7 +274,7 @@ def move_period(user: Any, period: Period, state: str, reason: str = "") -> Peri
         result_set.frozen = False  # reopened: results follow values again until revalidated
         result_set.save(update_fields=["frozen"])
     period.state = target
-    period._change_reason = reason  # type: ignore[attr-defined]
+    _audit(period, user, reason)
     period.save(update_fields=["state"])
     return period
 

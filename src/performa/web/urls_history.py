@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from performa.web.views import history
+
+urlpatterns = [
+    path("storia/<str:app_label>/<str:model_name>/<int:pk>/", history.history, name="history"),
+]
