@@ -98,3 +98,20 @@ def test_tree_by_organisation_lists_areas_and_offices(client: Client, site: dict
     assert "Promozione e sviluppo economico" in page
     assert "Punto Impresa Digitale" in page
     assert "01_01_02 PID - Punto Impresa Digitale" in page
+
+
+def test_indicator_list_filters_sorts_and_exports(client: Client, site: dict) -> None:
+    client.force_login(site["reader"])
+    url = reverse("web:indicators", args=[site["body"].pk])
+    page = client.get(url, {"scheda": "01_01_02", "ordina": "raggiungimento"}).content.decode()
+    assert "Bando PID" in page and "Attrattività eventi realizzati" not in page
+    assert page.index("Bando PID") < page.index("Customer satisfaction")  # 75% before 100%
+    export = client.get(url, {"scheda": "01_01_02", "esporta": "csv"})
+    assert export["Content-Disposition"] == 'attachment; filename="indicatori-2022.csv"'
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Scheda;Indicatore;Tipologia")
+    assert any(line.startswith("01_01_02;Bando PID;Volume;n.;") and line.endswith(";60;75%;75%;sì")
+               for line in lines), lines
+    assert client.post(url).status_code == 405
+    client.force_login(site["outsider"])
+    assert client.get(url).status_code == 404

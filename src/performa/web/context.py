@@ -21,7 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if body is None or not access.can_read(request.user, body):
         return {}
     roles = access.roles(request.user, body)
-    items = [("Cruscotto", "web:dashboard"), ("Albero della performance", "web:tree")]
+    items = [("Cruscotto", "web:dashboard"), ("Albero della performance", "web:tree"),
+             ("Indicatori", "web:indicators")]
     if roles & {Role.ADMIN, Role.PLANNING, Role.HEAD, Role.STAFF}:
         items.append(("Inserimento dati", "web:entry"))
     if roles & {Role.ADMIN, Role.PLANNING}:

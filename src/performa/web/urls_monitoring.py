@@ -6,6 +6,7 @@ urlpatterns = [
     path("", monitoring.dashboard, name="dashboard"),
     path("albero/", monitoring.tree, name="tree"),
     path("albero/organizzazione/", monitoring.tree_units, name="tree_units"),
+    path("indicatori/", monitoring.indicators, name="indicators"),
     path("schede/<str:code>/", monitoring.card, name="card"),
     path("perche/<int:result_set_id>/<str:tree_name>/<path:key>/", monitoring.why, name="why"),
     path("inserimento/", entry.entry, name="entry"),

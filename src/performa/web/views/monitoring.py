@@ -7,13 +7,22 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from performa.engine.values import format_percent
 from performa.measures.models import NodeResult, ResultSet
-from performa.plans.models import OperationalObjective, StrategicArea, StrategicObjective
+from performa.plans.models import (
+    Indicator,
+    OperationalObjective,
+    StrategicArea,
+    StrategicObjective,
+)
 
+from .. import listing
 from .. import results as r
 from ..access import body_for, cycle_for
+from ..listing import Column
 
 
 def _context(request: HttpRequest, body_id: int) -> dict[str, Any]:
@@ -166,3 +175,59 @@ def why(request: HttpRequest, body_id: int, result_set_id: int, tree_name: str,
         else "web/monitoring/why.html"
     return render(request, template, {"body": body, "results": results, "node": node,
                                       "parts": parts, "tree_name": tree_name})
+
+
+@require_safe
+@login_required
+def indicators(request: HttpRequest, body_id: int) -> HttpResponse | Any:
+    """Every indicator with its result in the period: filter, sort, take to Excel."""
+    context = _context(request, body_id)
+    version = context["version"]
+    found = r.indicator_results(context["results"])
+    items = [] if version is None else list(
+        Indicator.objects.filter(version=version)
+        .select_related("operational_objective", "office")
+        .prefetch_related("targets", "operational_objective__offices")
+    )
+    body, year = context["body"], context["cycle"].year
+
+    def target(indicator: Indicator) -> str:
+        row = next((t for t in indicator.targets.all() if t.year == year), None)
+        return f"{row.comparator or indicator.comparator} {row.value}".strip() if row else ""
+
+    def office(indicator: Indicator) -> str:
+        unit = r.owner_office(indicator)
+        return unit.name if unit else ""
+
+    def result(indicator: Indicator) -> Any:
+        return found.get(indicator.pk)
+
+    columns = [
+        Column("scheda", "Scheda", lambda i: i.operational_objective.code, filter="text",
+               link=lambda i: reverse("web:card", args=[body.pk, i.operational_objective.code])
+               + f"?anno={year}"),
+        Column("indicatore", "Indicatore", lambda i: i.name, filter="text"),
+        Column("tipologia", "Tipologia", lambda i: i.kind, filter="choice"),
+        Column("udm", "UdM", lambda i: i.unit, filter="choice"),
+        Column("ufficio", "Ufficio", office, filter="choice"),
+        Column("target", f"Target {year}", target, sortable=False),
+        Column("valore", "Valore", lambda i: result(i).value if result(i) else None,
+               display=lambda i: result(i).display if result(i) else "n.d."),
+        Column("raggiungimento", "Raggiungimento",
+               lambda i: result(i).achievement if result(i) else None,
+               display=lambda i: format_percent(result(i).achievement if result(i) else None)),
+        Column("proiezione", "Proiezione a fine anno",
+               lambda i: result(i).projected_achievement if result(i) else None,
+               display=lambda i: format_percent(
+                   result(i).projected_achievement if result(i) else None)),
+        Column("rischio", "A rischio",
+               lambda i: "sì" if result(i) and result(i).at_risk else "no", filter="choice"),
+    ]
+    period = context["period"]
+    caption = "Indicatori" + (f" alla rilevazione del {period.date:%d/%m/%Y}" if period else "")
+    table = listing.table(request, items, columns, caption=caption,
+                          filename=f"indicatori-{year}")
+    if isinstance(table, HttpResponse):
+        return table
+    context["table"] = table
+    return render(request, "web/monitoring/indicators.html", context)
