@@ -1,6 +1,9 @@
 # Performa: `make run` starts the demo, `make test` runs every check CI runs.
-# Needs python3 (3.11+) with venv, and for `make test` a PostgreSQL server, which
-# scripts/ensure-postgres.sh installs (apt) and starts when it is missing.
+# Needs python3 (3.11+) with venv and node/npm (front-end assets, fetched from the npm registry
+# at build time, never from a CDN at run time); for `make test` also a PostgreSQL server and
+# Debian's chromium, which scripts/ensure-postgres.sh and scripts/ensure-chromium.sh install
+# (apt) when they are missing; the documents need Debian's Pango (and the tests poppler-utils),
+# which scripts/ensure-apt.sh installs for `make run` and `make test`.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -15,15 +18,25 @@ PERFORMA := $(BIN)/performa
 POSTGRES_URL := postgres://performa:performa@127.0.0.1:5432/performa
 # bench/ may not exist yet (git keeps no empty folders); ruff fails on a missing path.
 LINT_PATHS := $(wildcard src tests bench)
+# Front-end files the app serves (Bootstrap Italia, htmx, Chart.js, axe-core), copied from
+# node_modules by scripts/copy-assets.mjs. Gitignored; the stamp lives inside the folder, so
+# deleting the folder rebuilds it, and so does a change to the package files.
+VENDOR := src/performa/web/static/vendor
+ASSETS := $(VENDOR)/.copied
 
-.PHONY: run test lint typecheck test-sqlite test-postgres bench clean
+.PHONY: run test lint typecheck test-sqlite test-postgres browser-deps apt-deps bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(INSTALLED)
+$(ASSETS): package.json package-lock.json scripts/copy-assets.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	node scripts/copy-assets.mjs
+	touch $@
+
+run: $(INSTALLED) $(ASSETS) apt-deps
 	$(PERFORMA) migrate
 # Loads the real Piano della Performance 2022-2024 of Pistoia-Prato (../shared/seeds) once.
 	$(PERFORMA) demo
@@ -39,19 +52,28 @@ typecheck: $(INSTALLED)
 
 # pytest-django creates its own test database: in memory for SQLite, test_performa on
 # PostgreSQL. The demo database under var/ is never touched.
-test-sqlite: $(INSTALLED)
+test-sqlite: $(INSTALLED) $(ASSETS) browser-deps apt-deps
 	@echo "=== pytest on SQLite ==="
 	env -u DATABASE_URL $(BIN)/pytest
 
-test-postgres: $(INSTALLED)
+test-postgres: $(INSTALLED) $(ASSETS) browser-deps apt-deps
 	scripts/ensure-postgres.sh
 	@echo "=== pytest on PostgreSQL ==="
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+
+# tests/browser drive /usr/bin/chromium through Playwright (never `playwright install`).
+browser-deps:
+	scripts/ensure-chromium.sh
+
+# Pango and a font for the PDFs (WeasyPrint), poppler-utils for the tests that read them back.
+apt-deps:
+	scripts/ensure-apt.sh
 
 bench: $(INSTALLED)
 	@if [ -f bench/engine.py ]; then $(BIN)/python bench/engine.py; \
 	else echo "bench/engine.py does not exist yet"; fi
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info
+	rm -rf $(VENV) var node_modules $(VENDOR) test-output
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -107,6 +108,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    # django-csp: the Content-Security-Policy header (its system checks flag settings in the
+    # pre-4.0 format).
+    "csp",
     "performa.catalog",
     "performa.plans",
     "performa.accounts",
@@ -116,6 +120,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -179,6 +184,35 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+
+# Content-Security-Policy: pages run only scripts and styles we serve (no inline <script>,
+# style="" or on…= handlers; behaviour comes from static/web/*.js through data- attributes),
+# talk only to us, and cannot be framed. Bootstrap Italia needs two allowances and a workaround:
+# - its CSS embeds video.js's icon font as a data: URL, which Chromium loads eagerly: font-src
+#   allows data: (a font cannot run code);
+# - it includes the video.js YouTube plugin, which on load injects one fixed three-rule
+#   <style> (".vjs-youtube .vjs-iframe-blocker { display: none; }…"): style-src allows exactly
+#   its SHA-256 rather than 'unsafe-inline';
+# - video.js's own default <style> is turned off (static/web/vendor-setup.js), and its font
+#   loader is not used: fonts come from a static stylesheet (scripts/copy-assets.mjs).
+# Upgrading Bootstrap Italia: the browser tests fail on any CSP violation, and
+# tests/web/test_layout.py checks the hash against the served bundle.
+BOOTSTRAP_ITALIA_YOUTUBE_STYLE = "'sha256-2irhcufRPQSZQZlPcQHSTEybF70/fg05aUNPkk/YE0Y='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, BOOTSTRAP_ITALIA_YOUTUBE_STYLE],
+        # Bootstrap Italia's CSS draws small icons (checks, selects) as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:bodies"

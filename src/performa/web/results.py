@@ -183,24 +183,30 @@ def alerts(cycle: Cycle, results: ResultSet | None, today: date | None = None) -
         for entry in dues(period, version):
             if not entry.missing:
                 continue
-            who = entry.office.name if entry.office else "uffici non assegnati"
+            who = entry.office.name if entry.office else "Senza ufficio assegnato"
+            count = _values(len(entry.missing))
             if late:
-                found.append(Alert("danger", f"{who}: {len(entry.missing)} valori mancanti "
-                                             f"per la rilevazione al {period.date:%d/%m/%Y}, "
-                                             f"scaduta il {period.deadline:%d/%m/%Y}"))
+                found.append(Alert("danger", f"{who}: {count} mancanti per la rilevazione al "
+                                             f"{period.date:%d/%m/%Y}, scaduta il "
+                                             f"{period.deadline:%d/%m/%Y}"))
             else:
-                found.append(Alert("warning", f"{who}: {len(entry.missing)} valori da inserire "
-                                              f"entro il {period.deadline:%d/%m/%Y} "
-                                              f"(rilevazione al {period.date:%d/%m/%Y})"))
+                found.append(Alert("warning", f"{who}: {count} da inserire entro il "
+                                              f"{period.deadline:%d/%m/%Y} (rilevazione al "
+                                              f"{period.date:%d/%m/%Y})"))
     if results is not None:
         off = results.indicators.filter(at_risk=True).count() if not results.period.year_end \
             else results.indicators.filter(achievement__lt=1).count()
         if off:
             what = "a rischio sulla proiezione a fine anno" if not results.period.year_end \
                 else "sotto il target"
-            found.append(Alert("warning", f"{off} indicatori {what} alla rilevazione del "
+            noun = "indicatore" if off == 1 else "indicatori"
+            found.append(Alert("warning", f"{off} {noun} {what} alla rilevazione del "
                                           f"{results.period.date:%d/%m/%Y}"))
     return found
+
+
+def _values(count: int) -> str:
+    return "1 valore" if count == 1 else f"{count} valori"
 
 
 def trend(cycle: Cycle, keys: list[str]) -> dict[str, Any]:

@@ -143,9 +143,7 @@ def card(request: HttpRequest, body_id: int, code: str) -> HttpResponse:
             "type": "line",
             "data": {"labels": [f"{period.date:%d/%m}" for period, _ in cells],
                      "datasets": [{"label": "valore", "spanGaps": True,
-                                   "data": [res.value if res and res.value is not None
-                                            and indicator.unit != "data" else None
-                                            for _, res in cells]}]},
+                                   "data": [_plotted(indicator, res) for _, res in cells]}]},
             "options": {"plugins": {"legend": {"display": False}}},
         }
         rows.append({"position": position, "indicator": indicator, "target": target,
@@ -155,6 +153,13 @@ def card(request: HttpRequest, body_id: int, code: str) -> HttpResponse:
         "previous_year": year - 1,
     })
     return render(request, "web/monitoring/card.html", context)
+
+
+def _plotted(indicator: Indicator, result: Any) -> float | None:
+    """A value as the chart shows it: percents in points (47,3 not 0,473); dates not at all."""
+    if result is None or result.value is None or indicator.unit == "data":
+        return None
+    return round(result.value * 100, 2) if indicator.unit.strip() == "%" else result.value
 
 
 @require_safe
