@@ -28,6 +28,7 @@ COMMAND_MODULES: list[str] = [
     "performa.engine_cli",  # score (Django-free)
     "performa.plans_cli",  # import-plan, export-plan, demo
     "performa.measures_cli",  # compute, values import
+    "performa.reports_cli",  # report (documents)
 ]
 
 

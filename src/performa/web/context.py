@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items += [("Pianificazione", "web:planning"), ("Rilevazioni", "web:periods")]
     if Role.EVALUATOR in roles:
         items.append(("Validazione OIV", "web:validation"))
+    items.append(("Documenti", "web:documents"))
     links = []
     for label, name in items:
         try:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("enti/<int:body_id>/pianificazione/", include("performa.web.urls_planning")),
     path("enti/<int:body_id>/", include("performa.web.urls_periods")),
     path("", include("performa.web.urls_history")),
+    path("enti/<int:body_id>/documenti/", include("performa.web.urls_documents")),
 ]

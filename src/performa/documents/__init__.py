@@ -1,0 +1,1 @@
+"""The documents the law asks for, from the data: one model per document, several renderers."""

@@ -1,0 +1,445 @@
+"""The document builders on the real Pistoia-Prato 2022 plan (demo) and small plans of real rows.
+
+Every figure checked here is one the seed prints (000_…) or one read back from the stored
+results, so a document can never drift from the plan or from the dashboard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pytest_django import DjangoDbBlocker
+
+from performa.documents import registry
+from performa.documents.model import Document, Heading, KeyValues, Paragraph, Table
+from performa.engine.values import format_percent
+
+pytestmark = pytest.mark.django_db
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "opendata.md"
+KINDS = ("piano", "pira", "pira-consuntivo", "rpp", "monitoraggio", "relazione", "opendata")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None,
+         django_db_blocker: DjangoDbBlocker) -> Iterator[registry.Context]:
+    """The demo loaded once for the module, and the test database restored afterwards."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from performa.cli import main
+    from performa.plans.models import Body
+
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as env:
+        before = connection.creation.serialize_db_to_string()
+        env.setenv("PERFORMA_DEMO_PASSWORD", "prova-Demo-2022")
+        assert main(["demo"]) == 0
+        context = registry.context_for(Body.objects.get(), 2022)
+    try:
+        yield context
+    finally:
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(before)
+
+
+@pytest.fixture(scope="module")
+def built(demo: registry.Context, django_db_blocker: DjangoDbBlocker) -> dict[str, Document]:
+    """Each kind built once on the demo at its latest period (30/09, open)."""
+    kinds = registry.load_all()
+    with django_db_blocker.unblock():
+        return {name: kinds[name].build(demo) for name in KINDS}
+
+
+def euro_value(text: str) -> Decimal:
+    """«€ 10.285,71» read back to the cent."""
+    assert text.startswith("€ "), text
+    return Decimal(text[2:].replace(".", "").replace(",", "."))
+
+
+def tables_after(doc: Document, block: object) -> Table:
+    position = doc.blocks.index(block)
+    return next(b for b in doc.blocks[position:] if isinstance(b, Table))
+
+
+def headings(doc: Document, level: int | None = None) -> list[str]:
+    return [b.text for b in doc.blocks
+            if isinstance(b, Heading) and (level is None or b.level == level)]
+
+
+def text_of(doc: Document) -> str:
+    parts = []
+    for block in doc.blocks:
+        if isinstance(block, Heading | Paragraph):
+            parts.append(block.text)
+        elif isinstance(block, KeyValues):
+            parts += [f"{k}: {v}" for k, v in block.pairs]
+        elif isinstance(block, Table):
+            parts += [" | ".join(row) for row in block.rows] + block.footnotes
+    return "\n".join(parts)
+
+
+def test_every_kind_is_registered_with_its_formats() -> None:
+    kinds = registry.load_all()
+    assert set(KINDS) <= set(kinds)
+    assert kinds["opendata"].formats == ("csv", "json")
+    for name in set(KINDS) - {"opendata"}:
+        assert kinds[name].formats == registry.PAGED + registry.TABULAR
+        assert kinds[name].title
+
+
+# -- Piano della Performance --------------------------------------------------------------
+
+
+def test_piano_cover_and_cards(built: dict[str, Document]) -> None:
+    doc = built["piano"]
+    assert doc.cover.title == "Piano della Performance 2022-2024"
+    assert doc.cover.subtitle == "Sezione 2.2 Performance del PIAO"
+    assert doc.cover.resolution == "Deliberazione di Giunta n. 12/22 del 23/02/2022"
+    assert not doc.demo  # the plan only: nothing invented in it
+    cards = [b for b in doc.blocks if isinstance(b, KeyValues) and b.pairs[0][0] == "Codice"]
+    assert len(cards) == 46
+    pid = next(c for c in cards if c.pairs[0][1] == "01_01_02")
+    pairs = dict(pid.pairs)
+    assert pairs["Titolo"] == "PID - Punto Impresa Digitale"
+    assert pairs["Obiettivo strategico (OS)"] == (
+        "01_01 - Digitalizzazione, nuove tecnologie ed innovazione")
+    assert pairs["Risorse economiche"] == "€ 335.000,00"
+    assert pairs["Area di responsabilità"] == "Promozione e sviluppo economico"
+    assert pairs["Ufficio"] == "Punto Impresa Digitale"
+    table = tables_after(doc, pid)
+    assert table.header == ["Indicatori", "Tipologia", "UdM", "Stato 2021", "Target 2022", "Peso"]
+    assert len(table.rows) == 8
+    assert {row[5] for row in table.rows} == {"12,5%"}
+    assert table.rows[0][0].startswith("Ampiezza delle attività di assesment della maturità "
+                                       "digitale delle imprese realizzate dai PID Numero di")
+    assert table.rows[0][1:5] == ["Volume", "n.", "130", "≥ 60"]
+    assert table.rows[4][3:5] == ["2,0", "≤ 2,0"]  # Risorse umane dedicate
+    transversal = dict(next(c for c in cards if c.pairs[0][1] == "01_01_01").pairs)
+    assert transversal["Area di responsabilità"] == "Obiettivo trasversale"
+
+
+def test_piano_tree_assignments_and_fund(built: dict[str, Document]) -> None:
+    doc = built["piano"]
+    tree = next(t for t in doc.tables() if t.sheet == "Albero")
+    assert [row[1] for row in tree.rows] == ["01_01", "01_02", "01_03", "01_04", "01_05",
+                                             "01_06", "02_01", "03_01"]
+    assert sum(int(row[3]) for row in tree.rows) == 46
+    assignments = next(t for t in doc.tables() if t.sheet == "Assegnazione")
+    assert assignments.header == ["Area di Responsabilità", "Obiettivo"]
+    start = next(i for i, row in enumerate(assignments.rows)
+                 if row[0] == "Promozione e sviluppo economico")
+    assert assignments.rows[start][1] == "PID - Punto Impresa digitale"
+    fund = next(t for t in doc.tables() if t.sheet == "Fondo")
+    amounts = [row[2] for row in fund.rows]
+    assert amounts.count("€ 10.285,71") == 7
+    assert amounts.count("€ 57.000,00") == 1
+    # € 72.000 in seven equal shares of € 10.285,71: the total is what the rows add up to,
+    # and a note gives the plan's round figure.
+    assert fund.rows[-1] == ["Totale", "", "€ 128.999,97"]
+    assert fund.total_rows == [len(fund.rows) - 1]
+    assert sum(euro_value(a) for a in amounts[:-1]) == euro_value(amounts[-1])
+    position = doc.blocks.index(fund)
+    assert doc.blocks[position + 1] == Paragraph(
+        "Il fondo indicato nel piano è di € 129.000,00; le quote assegnate agli obiettivi "
+        "sommano € 128.999,97 (differenza di € 0,03, dovuta alla ripartizione in quote "
+        "arrotondate al centesimo).", "note")
+
+
+def test_piano_costs_a_fixed_number_of_queries(
+    demo: registry.Context, django_assert_max_num_queries: object
+) -> None:
+    kind = registry.load_all()["piano"]
+    with django_assert_max_num_queries(15):  # type: ignore[operator]
+        kind.build(demo)
+
+
+# -- RPP -------------------------------------------------------------------------------------
+
+
+def column_sums(rows: list[list[Decimal]]) -> list[Decimal]:
+    return [sum(column, Decimal(0)) for column in zip(*rows, strict=True)] if rows \
+        else [Decimal(0)] * 4
+
+
+def check_rpp_sums(doc: Document) -> Decimal:
+    """Every objective total is the sum of its rows, every area total the sum of its
+    objectives and of its institutional and commercial parts, and the summary the sum of the
+    areas; returns the grand total of costs."""
+    areas = []
+    for table in (t for t in doc.tables() if t.sheet.startswith("Area ")):
+        lines: list[list[Decimal]] = []
+        objectives: list[list[Decimal]] = []
+        parts: list[list[Decimal]] = []
+        area: list[Decimal] = []
+        for position, row in enumerate(table.rows):
+            if position in table.total_rows:
+                figures = [euro_value(cell) for cell in row[4:]]
+                if row[1].startswith("Totale obiettivo strategico"):
+                    assert figures == column_sums(lines), row
+                    objectives.append(figures)
+                    lines = []
+                elif "di cui" in row[1]:
+                    parts.append(figures)
+                else:
+                    assert figures == column_sums(objectives), row
+                    area = figures
+            elif row[4]:  # a project or action line (objective and project labels are empty)
+                lines.append([euro_value(cell) for cell in row[4:]])
+        assert column_sums(parts) == area
+        areas.append(area)
+    summary = next(t for t in doc.tables() if t.sheet == "Riepilogo")
+    assert [[euro_value(c) for c in row[1:]] for row in summary.rows[:-3]] == areas
+    grand = [euro_value(c) for c in summary.rows[-1][1:]]
+    assert grand == column_sums(areas)
+    assert grand == column_sums([[euro_value(c) for c in row[1:]]
+                                 for row in summary.rows[-3:-1]])
+    return grand[0]
+
+
+def test_rpp_without_actions_shows_the_cards_resources(
+    built: dict[str, Document], demo: registry.Context
+) -> None:
+    from performa.plans.models import OperationalObjective
+
+    doc = built["rpp"]
+    resources = sum(OperationalObjective.objects.filter(
+        version=demo.version, resources_amount__isnull=False
+    ).values_list("resources_amount", flat=True), Decimal(0))
+    assert resources == Decimal("965240.00")
+    assert check_rpp_sums(doc) == resources
+    pid = next(row for t in doc.tables() for row in t.rows if row[0] == "01_01_02")
+    assert pid[1:] == ["PID - Punto Impresa Digitale", "—", "Istituzionale", "€ 335.000,00",
+                       "€ 0,00", "€ 0,00", "€ 0,00"]
+    notes = [b.text for b in doc.blocks if isinstance(b, Paragraph) and b.style == "note"]
+    assert any("16 progetti" in n and "risorse economiche" in n for n in notes)
+
+
+def test_rpp_with_actions_splits_institutional_and_commercial(plan: object) -> None:
+    """The Lucca layout: actions with cost centre, revenues, contributions, investments."""
+    from performa.interchange.database import store_plan
+    from performa.plans.models import Action, CostCentre, OperationalObjective
+
+    plan.version.status = "draft"  # type: ignore[attr-defined]
+    version = store_plan(plan).version  # type: ignore[arg-type]
+    pid = OperationalObjective.objects.get(version=version, code="01_01_02")
+    centre = CostCentre.objects.create(body=version.cycle.body, code="C003",
+                                       name="Servizio Regolazione mercato")
+    Action.objects.create(version=version, operational_objective=pid, code="1D710104",
+                          title="Organismo di mediazione ADR CAM - Att. Comm.le",
+                          activity="commercial", cost_centre=centre,
+                          costs=Decimal("35300.00"), revenues=Decimal("60800.00"))
+    Action.objects.create(version=version, operational_objective=pid, code="1B010402",
+                          title="Gestione fondo di perequazione 2019-2020: Infrastrutture",
+                          order=1, cost_centre=centre, costs=Decimal("13900.00"),
+                          contributions=Decimal("17300.00"), investments=Decimal("1750.00"))
+    doc = registry.load_all()["rpp"].build(
+        registry.Context(version.cycle.body, version.cycle, version))
+    assert check_rpp_sums(doc) == Decimal("49200.00")
+    rows = {row[0]: row for t in doc.tables() for row in t.rows}
+    assert rows["1D710104"][2:] == ["C003 Servizio Regolazione mercato", "Commerciale",
+                                    "€ 35.300,00", "€ 60.800,00", "€ 0,00", "€ 0,00"]
+    summary = next(t for t in doc.tables() if t.sheet == "Riepilogo")
+    assert summary.rows[-3] == ["Totale istituzionale", "€ 13.900,00", "€ 0,00", "€ 17.300,00",
+                                "€ 1.750,00"]
+    assert summary.rows[-2] == ["Totale commerciale", "€ 35.300,00", "€ 60.800,00", "€ 0,00",
+                                "€ 0,00"]
+    assert not any("non indica le azioni" in b.text for b in doc.blocks
+                   if isinstance(b, Paragraph))
+
+
+# -- PIRA ----------------------------------------------------------------------------------
+
+
+def test_pira_groups_the_objectives_under_their_missions(
+    built: dict[str, Document], demo: registry.Context
+) -> None:
+    from performa.plans.models import StrategicObjective
+
+    doc = built["pira"]
+    missions = {so.mission_id for so in StrategicObjective.objects.filter(version=demo.version)}
+    assert missions == {None}  # the demo plan names no mission
+    assert headings(doc, 1) == ["Premessa", "Missione non indicata"]
+    objectives = [b for b in doc.blocks if isinstance(b, KeyValues)]
+    assert len(objectives) == 46
+    pid = dict(next(b for b in objectives if b.pairs[0][1] == "01_01_02").pairs)
+    assert pid["ARCO TEMPORALE DI REALIZZAZIONE"] == "2022/2024 (triennale)"
+    assert pid["CENTRO DI RESPONSABILITA'"] == "Promozione e sviluppo economico"
+    assert pid["RISORSE ECONOMICHE"] == "€ 335.000,00"
+    table = tables_after(doc, next(b for b in objectives if b.pairs[0][1] == "01_01_02"))
+    assert table.header == ["KPI", "Algoritmo di calcolo", "Tipologia", "UdM", "Fonte",
+                            "Valore osservato (2021)", "Target 2022", "Target 2023",
+                            "Target 2024"]
+    assert table.rows[3][:7] == ["Bando PID", "Numero di domande gestite su bando Pid",
+                                 "Realizzazione fisica", "n.", "—", "426", "≥ 80"]
+    assert sum(len(t.rows) for t in doc.tables() if t.sheet != "Raccordo") == 372
+
+
+def test_pira_with_missions(plan: object) -> None:
+    from performa.interchange.database import store_plan
+
+    version = store_plan(plan).version  # type: ignore[arg-type]
+    doc = registry.load_all()["pira"].build(
+        registry.Context(version.cycle.body, version.cycle, version))
+    assert headings(doc, 1) == ["Premessa", "MISSIONE 011 – Competitività e sviluppo delle "
+                                "imprese", "Missione non indicata"]
+    assert headings(doc, 2)[0].startswith("PROGRAMMA DI SPESA: 005 Promozione e attuazione")
+    raccordo = next(t for t in doc.tables() if t.sheet == "Raccordo")
+    assert raccordo.rows[0][2] == "01_01 Digitalizzazione"
+    assert raccordo.rows[1][:2] == ["Missione non indicata", "Programma non indicato"]
+
+
+def test_pira_consuntivo_has_a_footnote_for_every_deviation(
+    built: dict[str, Document], demo: registry.Context
+) -> None:
+    doc = built["pira-consuntivo"]
+    assert doc.demo
+    results = demo.period.result_sets.get(current=True)
+    below = results.indicators.filter(achievement__lt=1).count()
+    assert below == 208
+    tables = [t for t in doc.tables() if t.sheet != "Raccordo"]
+    assert tables[0].header[-3:] == ["Valore al 30/09/2022", "Valore al 31/12/2022",
+                                     "Raggiungimento"]
+    assert sum(len(t.footnotes) for t in tables) == below
+    for table in tables:
+        marks = [int(m) for row in table.rows for m in re.findall(r"\[(\d+)\]", row[-1])]
+        assert marks == list(range(1, len(table.footnotes) + 1))
+    first = tables[0]
+    assert first.rows[0][-3:] == ["44", "—", "73% [1]"]
+    assert first.footnotes[0] == "Motivazione non ancora fornita."
+
+
+def test_pira_consuntivo_prints_the_explanation(demo: registry.Context) -> None:
+    from performa.accounts.access import SYSTEM
+    from performa.measures.actions import explain_deviation
+    from performa.plans.models import Indicator
+
+    bando = Indicator.objects.get(version=demo.version, name="Bando PID")
+    explain_deviation(SYSTEM, demo.period, bando, "Bando chiuso a settembre: domande in "
+                      "istruttoria fino a dicembre.")
+    doc = registry.load_all()["pira-consuntivo"].build(demo)
+    table = next(t for t in doc.tables() if t.sheet == "01_01_02")
+    row = next(r for r in table.rows if r[0] == "Bando PID")
+    number = int(re.search(r"\[(\d+)\]", row[-1]).group(1))  # type: ignore[union-attr]
+    assert table.footnotes[number - 1].startswith("Bando chiuso a settembre")
+
+
+# -- Monitoraggio -----------------------------------------------------------------------------
+
+
+def test_monitoring_lists_the_areas_and_what_is_missing(
+    built: dict[str, Document], demo: registry.Context
+) -> None:
+    from performa.measures.models import NodeResult
+    from performa.web.results import dues
+
+    doc = built["monitoraggio"]
+    assert doc.demo and doc.cover.title == "Monitoraggio al 30/09/2022"
+    results = demo.period.result_sets.get(current=True)
+    root = results.nodes.get(tree="organisation", key="organisation")
+    areas = {n.key: n for n in results.nodes.filter(tree="organisation")}
+    expected = [f"Area: {areas[p['key']].label} — {format_percent(areas[p['key']].achievement)}"
+                for p in root.explanation["parts"] if p["key"] in areas]
+    assert "Area: Promozione e sviluppo economico — 81%" in expected
+    assert headings(doc, 2)[1:len(expected) + 1] == expected
+    synopsis = dict(next(b for b in doc.blocks if isinstance(b, KeyValues)).pairs)
+    body = results.nodes.get(tree=NodeResult.Tree.STRATEGY, key="body")
+    assert synopsis["Grado di raggiungimento dell'ente"] == format_percent(body.achievement)
+    missing = next(t for t in doc.tables() if t.sheet == "Mancanti")
+    assert sum(int(r[3]) for r in missing.rows) == sum(
+        len(d.missing) for d in dues(demo.period, demo.version)) == 3
+    pid = next(t for t in doc.tables() if t.caption == "Indicatori — Punto Impresa Digitale")
+    assert pid.rows[0][:5] == ["01_01_02 (84%)", "Ampiezza delle attività di assesment della "
+                               "maturità digitale delle imprese realizzate dai PID", "≥ 60",
+                               "53", "88%"]
+
+
+# -- Relazione ---------------------------------------------------------------------------------
+
+
+def test_relazione_reports_the_dashboard_figures(
+    built: dict[str, Document], demo: registry.Context
+) -> None:
+    from performa.measures.fund import fund_outcome
+    from performa.measures.models import NodeResult
+
+    doc = built["relazione"]
+    assert doc.demo
+    assert [h.split(" ")[0] for h in headings(doc, 1)] == ["1.", "2.", "3.", "4.", "5.", "6.",
+                                                          "7."]
+    results = demo.period.result_sets.get(current=True)
+    body = results.nodes.get(tree=NodeResult.Tree.STRATEGY, key="body")
+    shown = format_percent(body.achievement)
+    assert shown == "86%"
+    main = dict(next(b for b in doc.blocks if isinstance(b, KeyValues)).pairs)
+    assert main["Grado di raggiungimento dell'ente"] == shown
+    assert f"dell'ente è pari al {shown}" in text_of(doc)
+    deviations = next(t for t in doc.tables() if t.sheet == "Scostamenti")
+    assert len(deviations.rows) == results.indicators.filter(achievement__lt=1).count()
+    indicators = next(t for t in doc.tables() if t.sheet == "Indicatori")
+    assert len(indicators.rows) == 372
+    fund = next(t for t in doc.tables() if t.sheet == "Fondo")
+    outcome = fund_outcome(demo.period)
+    assert outcome is not None
+    assert [row[3] for row in fund.rows[:-1]] == [line.formula for line in outcome.lines]
+    assert sum(euro_value(row[4]) for row in fund.rows[:-1]) == euro_value(fund.rows[-1][4])
+    assert fund.rows[-1][1] == "€ 128.999,97"
+    assert "Validata dall'OIV il ____________________" in text_of(doc)
+
+
+def test_relazione_of_a_validated_period_says_when(demo: registry.Context) -> None:
+    from django.utils import timezone
+
+    from performa.accounts.access import SYSTEM
+    from performa.measures.actions import move_period
+    from performa.measures.models import Period
+
+    june = Period.objects.get(cycle=demo.cycle, date=date(2022, 6, 30))
+    move_period(SYSTEM, june, Period.State.VALIDATED)
+    doc = registry.load_all()["relazione"].build(
+        registry.context_for(demo.body, 2022, date(2022, 6, 30)))
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert f"Validata dall'OIV il {today}." in text_of(doc)
+    periods = next(t for t in doc.tables() if t.sheet == "Rilevazioni")
+    assert periods.rows[0] == ["30/06", "30/06/2022", "Validata", "31/07/2022", today]
+
+
+# -- Open data --------------------------------------------------------------------------------
+
+
+def documented_columns() -> dict[str, list[str]]:
+    """The column names of each dataset, as docs/opendata.md lists them."""
+    found: dict[str, list[str]] = {}
+    current = None
+    for line in DOCS.read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"^## `(\w+)`$", line)
+        if heading:
+            current = found.setdefault(heading.group(1), [])
+        elif current is not None and (cell := re.match(r"^\| `(\w+)` \|", line)):
+            current.append(cell.group(1))
+    return found
+
+
+def test_opendata_tables_have_the_documented_columns(built: dict[str, Document]) -> None:
+    doc = built["opendata"]
+    assert doc.demo
+    assert all(isinstance(b, Table) for b in doc.blocks)  # tables only: CSV and JSON
+    tables = {t.sheet: t for t in doc.tables()}
+    assert {name: t.header for name, t in tables.items()} == documented_columns()
+    assert len(tables["indicatori"].rows) == 372
+    assert len(tables["obiettivi"].rows) == 3 + 8 + 46
+    bando = next(r for r in tables["indicatori"].rows if r[1] == "Bando PID")
+    assert bando[0] == "01_01_02"
+    assert bando[4:8] == ["426", ">=", "80", "12,5%"]
+    pid = next(r for r in tables["obiettivi"].rows if r[0] == "01_01_02")
+    assert pid[1:6] == ["obiettivo operativo", "PID - Punto Impresa Digitale", "01_01",
+                        "Promozione e sviluppo economico", "Punto Impresa Digitale"]
+    assert re.fullmatch(r"\d+(\.\d)?", pid[6])
+    fund = tables["fondo"]
+    assert [r[3] for r in fund.rows].count("10285.71") == 7
+    assert sum(Decimal(r[5]) for r in fund.rows) <= Decimal("129000.00")
