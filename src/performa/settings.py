@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     # django-csp: the Content-Security-Policy header (its system checks flag settings in the
     # pre-4.0 format).
     "csp",
+    # django-ninja: the REST API (its app only ships templates for the docs we do not serve).
+    "ninja",
     "performa.catalog",
     "performa.plans",
     "performa.accounts",

@@ -53,3 +53,32 @@ class Membership(models.Model):
                                                f"assegnato a {label}."})
         if self.org_unit is not None and self.org_unit.body_id != self.body_id:
             raise ValidationError({"org_unit": "L'unità deve appartenere all'ente."})
+
+
+class ApiToken(models.Model):
+    """A personal key for the REST API, acting with its owner's roles and nothing more.
+
+    Only a SHA-256 digest is stored: the key is shown once when created, so a copy of the
+    database (or a backup) cannot be used to call the API. Revoked keys stay, for the audit.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE,
+                             related_name="api_tokens", verbose_name="utente")
+    name = models.CharField("descrizione", max_length=100)
+    prefix = models.CharField("inizio della chiave", max_length=12)
+    digest = models.CharField("impronta SHA-256", max_length=64, unique=True)
+    created_at = models.DateTimeField("creato il", auto_now_add=True)
+    last_used_at = models.DateTimeField("ultimo uso", null=True, blank=True)
+    revoked_at = models.DateTimeField("revocato il", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "token API"
+        verbose_name_plural = "token API"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
