@@ -99,3 +99,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.get("/version", auth=None, summary="Versione del servizio")
 def version(request: HttpRequest) -> dict[str, str]:
     return {"name": "Performa", "version": __version__, "api": "1"}
+
+
+def _mount() -> None:
+    from . import documents, measures, plan, results, tokens
+
+    for module in (plan, measures, results, documents, tokens):
+        api.add_router("", module.router)
+
+
+_mount()

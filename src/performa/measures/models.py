@@ -249,3 +249,30 @@ def office_of(value_owner: Variable | Indicator) -> OrgUnit | None:
     if value_owner.office_id:
         return value_owner.office
     return value_owner.operational_objective.offices.first()
+
+
+class BulkUpload(models.Model):
+    """A bulk value upload through the API, remembered under the client's idempotency key.
+
+    An integration that times out retries: the same key with the same content answers with
+    the stored response and stores nothing twice; the same key with other content is refused.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+",
+                             verbose_name="utente")
+    period = models.ForeignKey(Period, models.CASCADE, related_name="bulk_uploads",
+                               verbose_name="rilevazione")
+    key = models.CharField("chiave di idempotenza", max_length=200)
+    digest = models.CharField("impronta del contenuto", max_length=64)
+    response = models.JSONField("risposta", default=dict)
+    created_at = models.DateTimeField("ricevuto il", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "caricamento massivo"
+        verbose_name_plural = "caricamenti massivi"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="bulk_upload_key_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.period})"

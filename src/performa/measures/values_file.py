@@ -97,7 +97,7 @@ def import_values(user: Any, body: Body, data: bytes, name: str) -> int:
     touched: set[int] = set()
     for row in rows:
         period = _period(row, periods)
-        owner = _owner(row, period)
+        owner = find_owner(row, period)
         try:
             actions.enter_value(
                 user, period, owner, row.cells["valore"], note=row.cells.get("nota", ""),
@@ -126,7 +126,7 @@ def _period(row: Row, periods: dict[str, Period]) -> Period:
     return period
 
 
-def _owner(row: Row, period: Period) -> Variable | Indicator:
+def find_owner(row: Row, period: Period) -> Variable | Indicator:
     name = row.cells.get("variabile", "")
     if name:
         variable = period.cycle.variables.filter(name=name).first()

@@ -17,4 +17,5 @@ urlpatterns = [
     path("enti/<int:body_id>/", include("performa.web.urls_periods")),
     path("", include("performa.web.urls_history")),
     path("enti/<int:body_id>/documenti/", include("performa.web.urls_documents")),
+    path("profilo/token/", include("performa.web.urls_tokens")),
 ]

@@ -1,0 +1,216 @@
+"""What the API returns and accepts, as pydantic schemas (the OpenAPI document is made of them).
+
+Values travel as people write them (``value``: ``"1.500,0"``, ``"88%"``, ``"n.d."``) and as
+the number the engine reads (``number``), so an integration never has to guess the format.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+
+class Error(Schema):
+    code: str = Field(description="codice stabile dell'errore (not_found, forbidden, invalid…)")
+    message: str = Field(description="messaggio in italiano, da mostrare all'utente")
+    details: Any = None
+
+
+class BodyOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    area_label: str
+    strategic_label: str
+    operational_label: str
+
+
+class CycleOut(Schema):
+    id: int
+    year: int
+    first_year: int
+    last_year: int
+
+
+class VersionOut(Schema):
+    id: int
+    number: int
+    title: str
+    status: str
+    organ: str
+    resolution_number: str
+    resolution_date: date | None
+    based_on_id: int | None
+
+
+class TargetOut(Schema):
+    year: int
+    comparator: str
+    value: str
+
+
+class IndicatorOut(Schema):
+    id: int
+    objective: str = Field(description="codice dell'obiettivo operativo (scheda)")
+    position: int = Field(description="posizione nella scheda (1, 2, …)")
+    code: str
+    name: str
+    description: str
+    formula: str
+    kind: str
+    unit: str
+    source: str
+    comparator: str
+    baseline: str
+    weight: str
+    office_id: int | None
+    lineage: str
+    targets: list[TargetOut]
+
+
+class OperationalOut(Schema):
+    id: int
+    code: str
+    title: str
+    description: str
+    resources: str
+    area: str
+    offices: list[str]
+    transversal: bool
+    indicators: list[int] = Field(description="id degli indicatori, in ordine di scheda")
+
+
+class StrategicOut(Schema):
+    id: int
+    code: str
+    title: str
+    mission: str
+    programme: str
+    operational: list[OperationalOut]
+
+
+class AreaOut(Schema):
+    id: int
+    code: str
+    title: str
+    strategic: list[StrategicOut]
+
+
+class TreeOut(Schema):
+    version: VersionOut
+    areas: list[AreaOut]
+
+
+class VariableOut(Schema):
+    id: int
+    name: str
+    description: str
+    unit: str
+    source: str
+    office_id: int | None
+
+
+class PeriodOut(Schema):
+    id: int
+    date: date
+    label: str
+    deadline: date | None
+    state: str
+    demo: bool
+
+
+class PeriodIn(Schema):
+    date: date
+    label: str = ""
+    deadline: date | None = None
+
+
+class PeriodMoveIn(Schema):
+    state: Literal["open", "closed", "validated"]
+    reason: str = ""
+
+
+class ValueOut(Schema):
+    id: int
+    period_id: int
+    variable_id: int | None
+    indicator_id: int | None
+    value: str
+    number: float | None
+    not_available_reason: str
+    note: str
+    author: str | None
+    updated_at: datetime
+    revision: int
+
+
+class ValueIn(Schema):
+    value: str = Field(max_length=60, description="come si scrive: 1.500,0 · 88% · n.d. · si")
+    revision: int | None = Field(None, description="revisione letta; assente per un valore nuovo")
+    note: str = Field("", max_length=2000)
+    reason: str = Field("", max_length=300, description="motivo della modifica (audit)")
+    not_available_reason: str = Field("", max_length=300)
+
+
+class IndicatorResultOut(Schema):
+    indicator_id: int
+    objective: str
+    name: str
+    value: float | None
+    display: str
+    achievement: float | None = Field(description="frazione: 0.98 per 98%; null se n.d.")
+    projection: float | None
+    projected_achievement: float | None
+    at_risk: bool
+    error: str
+    how: str
+
+
+class EnteredOut(Schema):
+    value: ValueOut
+    results: list[IndicatorResultOut]
+
+
+class BulkItem(Schema):
+    variable: str = Field("", max_length=100, description="nome della variabile")
+    objective: str = Field("", max_length=30, description="codice della scheda, con indicator")
+    indicator: int | None = Field(None, ge=1, description="posizione dell'indicatore nella scheda")
+    value: str = Field(max_length=60)
+    note: str = Field("", max_length=2000)
+    not_available_reason: str = Field("", max_length=300)
+
+
+class BulkIn(Schema):
+    values: list[BulkItem] = Field(min_length=1, max_length=5000)
+    reason: str = Field("", max_length=300)
+
+
+class BulkOut(Schema):
+    stored: int
+    period_id: int
+    replayed: bool = Field(description="vero se la stessa richiesta era già stata eseguita")
+
+
+class NodeOut(Schema):
+    key: str
+    tree: str
+    label: str
+    achievement: float | None
+    explanation: dict[str, Any]
+
+
+class DocumentKindOut(Schema):
+    kind: str
+    title: str
+    formats: list[str]
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
