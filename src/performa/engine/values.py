@@ -13,11 +13,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
+from typing import Final
 
 __all__ = [
     "DEFAULT_SCALE",
+    "MAX_MAGNITUDE",
     "Comparator",
     "Kind",
     "Target",
@@ -34,13 +36,36 @@ __all__ = [
 ]
 
 
+MAX_MAGNITUDE: Final = 1e15
+"""Numbers read must stay below this in magnitude: every whole number of up to 15 digits is
+exact in a float, so a value is never silently changed (nor made infinite) on the way in."""
+
+_QUOTE_LIMIT: Final = 80
+# Control, format (bidi, zero-width), surrogate and unassigned characters, shown as U+FFFD in
+# messages: a message must not lie about the text it quotes, nor fail to encode.
+_INVISIBLE: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def _quoted(text: str) -> str:
+    """The text as a message quotes it: invisible characters replaced, long text cut."""
+    if not (text.isascii() and text.isprintable()):
+        text = "".join(
+            (" " if c.isspace() else "\ufffd") if unicodedata.category(c) in _INVISIBLE else c
+            for c in text
+        )
+    return text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 1] + "…"
+
+
 class ValueParseError(ValueError):
-    """A text that is not a value; the message quotes it and says why, in Italian."""
+    """A text that is not a value; the message quotes it and says why, in Italian.
+
+    ``text`` keeps the text as given; the message quotes at most its first 80 characters.
+    """
 
     def __init__(self, text: str, reason: str) -> None:
         self.text = text
         self.reason = reason
-        super().__init__(f"Valore «{text}» non leggibile: {reason}")
+        super().__init__(f"Valore «{_quoted(text)}» non leggibile: {reason}")
 
 
 class Kind(StrEnum):
@@ -151,6 +176,14 @@ def unit_kind(unit: str) -> Kind | None:
     return None
 
 
+def _bounded(number: float, original: str) -> float:
+    if not abs(number) < MAX_MAGNITUDE:  # also catches inf (a few hundred digits) and nan
+        raise ValueParseError(
+            original, "numero troppo grande (al massimo 15 cifre prima della virgola)"
+        )
+    return number
+
+
 def _parse_number(text: str, original: str) -> tuple[float, int]:
     """Read an Italian or plain number; returns the number and the decimals written."""
     t = text.replace(" ", "")
@@ -158,11 +191,10 @@ def _parse_number(text: str, original: str) -> tuple[float, int]:
         t = t[1:]
     if _ITALIAN_NUMBER.match(t):
         integer, _, fraction = t.partition(",")
-        return float(integer.replace(".", "") + ("." + fraction if fraction else "")), len(
-            fraction
-        )
+        number = float(integer.replace(".", "") + ("." + fraction if fraction else ""))
+        return _bounded(number, original), len(fraction)
     if _PLAIN_NUMBER.match(t):
-        return float(t), len(t.partition(".")[2])
+        return _bounded(float(t), original), len(t.partition(".")[2])
     if "," in t and "." in t and t.index(",") < t.index("."):
         raise ValueParseError(original, "sembra un numero in notazione inglese; usare 1.500,5")
     if t.count(",") > 1:
@@ -240,6 +272,8 @@ def parse_value(text: str, unit: str = "", scale: tuple[str, ...] = DEFAULT_SCAL
         den, _ = _parse_number(_UNIT_SUFFIX.sub("", m[2]), original)
         if den == 0:
             raise ValueParseError(original, "il totale di una frazione «x su y» non può essere 0")
+        if not abs(num / den) < MAX_MAGNITUDE:
+            raise ValueParseError(original, "il rapporto «x su y» è un numero troppo grande")
         return Value(Kind.FRACTION, num / den, numerator=num, denominator=den)
 
     implied = unit_kind(unit)
@@ -316,10 +350,13 @@ def format_number(number: float, decimals: int = 0) -> str:
     """Italian grouping and decimal comma, rounding half up: 1500 → ``1.500``, 97.5 → ``98``.
 
     Float noise is cut at nine decimals first, so 0.975 × 100 rounds as the 97,5 it means.
+    Any finite float and any number of decimals can be written (``1e300``, 16 decimals).
     """
-    exact = Decimal(repr(round(number, 9))).quantize(
-        Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
-    )
+    shortest = Decimal(repr(round(number, 9)))
+    with localcontext() as context:
+        # quantize() fails beyond the context's precision (28 digits by default).
+        context.prec = max(context.prec, shortest.adjusted() + decimals + 2)
+        exact = shortest.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if exact == 0:
         exact = abs(exact)
     return f"{exact:,.{decimals}f}".translate(_ITALIAN_SEPARATORS)
@@ -335,7 +372,8 @@ def format_value(value: Value) -> str:
     if kind is Kind.DONE:
         return "realizzato" if value.number else "non realizzato"
     if kind is Kind.DATE and value.day is not None:
-        return value.day.strftime("%d/%m/%Y")
+        # Not strftime: it writes the year 202 as "202", which would not read back.
+        return f"{value.day.day:02d}/{value.day.month:02d}/{value.day.year:04d}"
     if kind is Kind.ORDINAL and value.level is not None:
         return value.scale[value.level]
     if kind is Kind.FRACTION and value.numerator is not None and value.denominator is not None:
