@@ -24,7 +24,7 @@ LINT_PATHS := $(wildcard src tests bench)
 VENDOR := src/performa/web/static/vendor
 ASSETS := $(VENDOR)/.copied
 
-.PHONY: run test lint typecheck test-sqlite test-postgres browser-deps apt-deps bench clean
+.PHONY: run test lint typecheck test-sqlite test-postgres browser-deps apt-deps bench load clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,12 @@ apt-deps:
 bench: $(INSTALLED)
 	@if [ -f bench/engine.py ]; then $(BIN)/python bench/engine.py; \
 	else echo "bench/engine.py does not exist yet"; fi
+
+# 50 users on the live app (gunicorn) over PostgreSQL for 60 s; prints figures, fails only on
+# a lost write. Not part of `make test`: it measures, it does not check.
+load: $(INSTALLED)
+	scripts/ensure-postgres.sh
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var node_modules $(VENDOR) test-output
