@@ -88,7 +88,8 @@ def serve(url: str, workdir: Path) -> subprocess.Popen[bytes]:
                PERFORMA_VAR_DIR=str(workdir))
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "performa.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", "3", "--threads", "4", "--log-level", "warning"], env=env)
+         "--workers", "3", "--threads", "4", "--timeout", "120",
+         "--log-level", "warning"], env=env)
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/version", timeout=1)  # noqa: S310
