@@ -29,6 +29,7 @@ COMMAND_MODULES: list[str] = [
     "performa.plans_cli",  # import-plan, export-plan, demo
     "performa.measures_cli",  # compute, values import
     "performa.reports_cli",  # report (documents)
+    "performa.backup_cli",  # backup, restore
     "performa.tokens_cli",  # token create|list|revoke (API)
 ]
 
