@@ -5,6 +5,9 @@ Works on either database backend.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from performa.interchange.document import (
@@ -41,6 +44,26 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(database_backend())
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _client_login_passes_a_request() -> Iterator[None]:
+    """django-axes (login throttling, enabled in the tests too) refuses authenticate() calls
+    without a request, and Django's test ``Client.login()`` passes none: give it an empty one,
+    as axes' documentation suggests, so ``client.login()`` works and still goes through axes (a
+    wrong password counts as a failure). ``force_login()`` does not authenticate at all."""
+    from django.http import HttpRequest
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.login
+
+    def login(self: ClientMixin, **credentials: Any) -> bool:
+        credentials.setdefault("request", HttpRequest())
+        return original(self, **credentials)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ClientMixin, "login", login)
+        yield
 
 
 def pid_card() -> OperationalObjectiveDoc:

@@ -14,10 +14,21 @@ Variables:
     PERFORMA_VAR_DIR     where the default SQLite database and collected static files live
                          (default: <repo>/var)
     PERFORMA_FAST_HASHER use a fast, insecure password hasher (default: on under pytest only)
+    PERFORMA_LOGIN_FAILURES         failed logins (same user name, same address) before a
+                                    lock-out (default: 5)
+    PERFORMA_LOGIN_COOLOFF_MINUTES  how long a lock-out lasts (default: 15)
+    PERFORMA_SESSION_HOURS          a session ends this long after login (default: 8) or when
+                                    the browser is closed
+    PERFORMA_SSL_REDIRECT           redirect http:// to https:// (default: on when DEBUG is off)
+    PERFORMA_HSTS_SECONDS           Strict-Transport-Security max-age (default: one year when
+                                    DEBUG is off, 0 = no header, when it is on)
+    PERFORMA_BEHIND_PROXY           a reverse proxy terminates HTTPS: trust its
+                                    X-Forwarded-Proto and X-Forwarded-For (default: off)
 """
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,6 +60,17 @@ def env_bool(name: str, default: bool) -> bool:
         f"{name}={os.environ[name]!r} is not a boolean; use one of "
         f"{', '.join(sorted(_TRUE | _FALSE))}"
     )
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ImproperlyConfigured(
+            f"{name}={os.environ[name]!r} is not a whole number of at least {minimum}"
+        )
+    return int(value)
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -108,6 +130,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    # django-axes: login throttling (failed attempts and lock-outs, listed in the admin).
+    "axes",
     # django-csp: the Content-Security-Policy header (its system checks flag settings in the
     # pre-4.0 format).
     "csp",
@@ -122,6 +146,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "performa.web.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,6 +156,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the request user on history rows (who changed what).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as its documentation asks: turns a lock-out into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "performa.urls"
@@ -159,6 +186,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login throttling (django-axes): after PERFORMA_LOGIN_FAILURES failed logins for one user name
+# from one address, that pair is locked out for PERFORMA_LOGIN_COOLOFF_MINUTES (a failure during
+# the lock-out starts it again); a successful login clears the count. The web login and the
+# admin login both go through authenticate(), so both are throttled. AxesStandaloneBackend only
+# checks the lock-out and must come first; ModelBackend does the authenticating.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("PERFORMA_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PERFORMA_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The Italian "accesso temporaneamente bloccato" page, status 429 (performa.web.views.lockout).
+AXES_LOCKOUT_CALLABLE = "performa.web.views.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "performa.web.views.lockout.client_ip"
+
 # Hashing a password properly takes ~100 ms by design; tests create many users, so they use
 # MD5. Never set PERFORMA_FAST_HASHER on a real install.
 if env_bool("PERFORMA_FAST_HASHER", default="pytest" in sys.modules):
@@ -182,10 +226,31 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent by performa.web.middleware.PermissionsPolicyMiddleware: no page needs these features.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# A session lasts a working day from login (the expiry is checked on the server), and its
+# cookie is dropped when the browser closes.
+SESSION_COOKIE_AGE = env_int("PERFORMA_SESSION_HOURS", 8, minimum=1) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# HTTPS only outside development: plain-HTTP requests are redirected and browsers told to use
+# HTTPS for a year (sent on HTTPS responses only). Not includeSubDomains nor preload: the other
+# hosts of a chamber's domain are not ours to commit to HTTPS.
+SECURE_SSL_REDIRECT = env_bool("PERFORMA_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("PERFORMA_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+# Behind a reverse proxy that terminates HTTPS, Django sees plain HTTP from the proxy: trust the
+# proxy's X-Forwarded-Proto (else SECURE_SSL_REDIRECT would loop) and take the client's address
+# from X-Forwarded-For for login throttling. Only set it when such a proxy is really in front,
+# or clients could forge both headers.
+BEHIND_PROXY = env_bool("PERFORMA_BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content-Security-Policy: pages run only scripts and styles we serve (no inline <script>,
 # style="" or on…= handlers; behaviour comes from static/web/*.js through data- attributes),
