@@ -24,7 +24,8 @@ LINT_PATHS := $(wildcard src tests bench)
 VENDOR := src/performa/web/static/vendor
 ASSETS := $(VENDOR)/.copied
 
-.PHONY: run test lint typecheck test-sqlite test-postgres browser-deps apt-deps bench load clean
+.PHONY: run test lint typecheck test-sqlite test-postgres browser-deps apt-deps bench load audit \
+	clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +79,14 @@ bench: $(INSTALLED)
 load: $(INSTALLED)
 	scripts/ensure-postgres.sh
 	$(BIN)/python bench/load.py
+
+# Known vulnerabilities of every package installed in .venv (the pinned dependencies and what
+# they pulled in), from PyPI's advisory data (pip-audit's default, api.osv.dev, is not used).
+# --strict: a package that could not be looked up fails the audit instead of passing unseen.
+# Not part of `make test`: an advisory published overnight must not fail CI for unchanged code.
+audit: $(INSTALLED)
+	$(BIN)/pip-audit --vulnerability-service pypi --strict --skip-editable --desc on \
+		--progress-spinner off
 
 clean:
 	rm -rf $(VENV) var node_modules $(VENDOR) test-output
