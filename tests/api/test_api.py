@@ -297,3 +297,10 @@ def test_the_committed_openapi_document_is_the_served_one() -> None:
     assert json.loads(OPENAPI_FILE.read_text()) == document, (
         "docs/openapi.json is stale: .venv/bin/performa manage export_openapi_schema "
         "--api performa.api.app.api --indent 2 --output docs/openapi.json")
+
+
+def test_a_value_too_long_to_store_is_refused_not_a_server_error(site: dict[str, Any]) -> None:
+    response = site["staff"].send("put", _value_path(site, site["bando"]),
+                                  {"value": "1234567890123," + "1" * 46})
+    assert response.status_code == 422 and "troppo lungo" in response.json()["message"]
+    assert not MeasuredValue.objects.exists()

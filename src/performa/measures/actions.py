@@ -89,8 +89,12 @@ def enter_value(
         {"variable": owner} if isinstance(owner, Variable)
         else {"indicator__lineage": owner.lineage}
     )
+    written = format_value(value) if value.available else "n.d."
+    if len(written) > MeasuredValue._meta.get_field("value_text").max_length:
+        raise ValidationError({"value": f"«{text[:20]}…»: valore troppo lungo, ridurre i "
+                                        "decimali."})
     fields = {
-        "value_text": format_value(value) if value.available else "n.d.",
+        "value_text": written,
         "number": value.number,
         "not_available_reason": "" if value.available else not_available_reason.strip(),
         "note": note, "author": account_of(user),
