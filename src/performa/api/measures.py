@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Header, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from performa.measures import actions, computing
 from performa.measures.models import BulkUpload, MeasuredValue, Period
@@ -22,6 +22,7 @@ from performa.measures.values_file import Row, ValuesFileError, find_owner
 from performa.plans.models import Indicator, Variable
 
 from .objects import cycle_of, period_of
+from .pagination import Pagination
 from .schemas import (
     BulkIn,
     BulkOut,
@@ -89,7 +90,7 @@ def move_period(request: HttpRequest, body_id: int, period_id: int, data: Period
 
 @router.get("/bodies/{body_id}/periods/{period_id}/values", response=list[ValueOut],
             summary="Valori inseriti nella rilevazione")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def values(request: HttpRequest, body_id: int, period_id: int) -> Any:
     found = period_of(request, body_id, period_id)
     return [value_out(v) for v in found.values.select_related("author").order_by("pk")]

@@ -10,12 +10,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from performa.accounts import access
 from performa.plans import models as plans
 
 from .objects import body_for, cycle_of, version_of
+from .pagination import Pagination
 from .schemas import (
     AreaOut,
     BodyOut,
@@ -33,7 +34,7 @@ router = Router(tags=["piano"])
 
 
 @router.get("/bodies", response=list[BodyOut], summary="Enti visibili all'utente")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def bodies(request: HttpRequest) -> Any:
     found = plans.Body.objects.order_by("name")
     if request.user.is_superuser:
@@ -125,7 +126,7 @@ def _with_positions(indicators: Any) -> list[IndicatorOut]:
 
 @router.get("/bodies/{body_id}/cycles/{year}/indicators", response=list[IndicatorOut],
             summary="Indicatori del piano, con target e pesi")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def indicators(request: HttpRequest, body_id: int, year: int, version_id: int | None = None,
                objective: str = Query("", max_length=30)) -> Any:
     version = _version(request, body_id, year, version_id)
@@ -154,6 +155,6 @@ def indicator(request: HttpRequest, body_id: int, indicator_id: int) -> Any:
 
 @router.get("/bodies/{body_id}/cycles/{year}/variables", response=list[VariableOut],
             summary="Variabili misurate dell'anno")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def variables(request: HttpRequest, body_id: int, year: int) -> Any:
     return cycle_of(request, body_id, year).variables.order_by("name")

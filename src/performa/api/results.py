@@ -8,13 +8,14 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from performa.measures.models import NodeResult, ResultSet
 from performa.web.results import result_set
 
 from .measures import result_out
 from .objects import period_of
+from .pagination import Pagination
 from .schemas import IndicatorResultOut, NodeOut
 
 router = Router(tags=["risultati"])
@@ -30,7 +31,7 @@ def _results(request: HttpRequest, body_id: int, period_id: int) -> ResultSet:
 
 @router.get("/bodies/{body_id}/periods/{period_id}/results/indicators",
             response=list[IndicatorResultOut], summary="Risultati per indicatore")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def indicator_results(request: HttpRequest, body_id: int, period_id: int) -> Any:
     results = _results(request, body_id, period_id)
     return [result_out(r) for r in results.indicators.select_related(
@@ -39,7 +40,7 @@ def indicator_results(request: HttpRequest, body_id: int, period_id: int) -> Any
 
 @router.get("/bodies/{body_id}/periods/{period_id}/results/nodes", response=list[NodeOut],
             summary="Grado di raggiungimento per nodo, con la spiegazione («perché?»)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def node_results(request: HttpRequest, body_id: int, period_id: int,
                  tree: Tree = "strategy") -> Any:
     return _results(request, body_id, period_id).nodes.filter(tree=tree).order_by("pk")

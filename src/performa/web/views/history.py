@@ -27,7 +27,7 @@ from django.views.decorators.http import require_safe
 from simple_history.models import DeletedObject
 
 from performa.accounts import access
-from performa.plans.models import Body
+from performa.plans.models import Body, PlanVersion, Target, VersionedModel
 
 from ..listing import italian
 
@@ -144,11 +144,28 @@ def _item_for(request: HttpRequest, app_label: str, model_name: str,
         raise Http404
     try:
         body = resolve(item)
+        version = _version_of(item)
     except models.ObjectDoesNotExist:
         raise Http404 from None
     if not access.can_read(request.user, body):
         raise Http404
+    # A draft of the plan is the planning office's, here as in the editor and the API.
+    if version is not None and version.status == PlanVersion.Status.DRAFT:
+        access.require(access.can_plan(request.user, body),
+                       "Le bozze del piano sono riservate al controllo di gestione.")
     return model, item, records
+
+
+def _version_of(item: Any) -> PlanVersion | None:
+    """The plan version an item of the plan belongs to; None for anything else (measures
+    and results follow the plan in force)."""
+    if isinstance(item, PlanVersion):
+        return item
+    if isinstance(item, Target):
+        return item.indicator.version
+    if isinstance(item, VersionedModel):
+        return item.version
+    return None
 
 
 def _entries(model: type[models.Model], records: list[Any]) -> list[Entry]:
