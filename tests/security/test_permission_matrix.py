@@ -21,8 +21,9 @@ Each (row, actor) is one test case, run over real HTTP against a live server: pa
 session from the real login form (``/accedi/``, CSRF token and all), the API with personal
 tokens (``Authorization: Bearer pf_…``). Writes are checked in the database too: a refused
 one changed nothing, an allowed one is there. The data is built once for the module; every
-write targets objects of its own (per actor, or a value only this case sends), so the cases
-pass in any order and on PostgreSQL too, where the server's writes are committed.
+write targets objects of its own (per actor, or a value only this case sends) that no read
+looks at, so the cases pass in any order and on PostgreSQL too, where the server's writes are
+committed (on SQLite the server shares the test's connection: they are rolled back).
 
 ``test_every_page_and_operation_has_a_row`` fails when a page, a method of a page or an API
 operation has no row (or a row names one that no longer exists): nothing new ships without
@@ -410,7 +411,7 @@ MATRIX = [
          data={"code": "1", "title": "Ambito {marker}"}, check=AREA_EDITED),
     page("GET",  "planning_delete",
                                   "login  ok     ok     403    403    403    403    403    404",
-         kwargs={"version_id": "{draft}", "level": "ambiti", "pk": "{delete_area}"}),
+         kwargs={"version_id": "{draft}", "level": "ambiti", "pk": "{draft_area}"}),
     page("POST", "planning_delete",
                                   "login  ok     ok     403    403    403    403    403    404",
          kwargs={"version_id": "{draft}", "level": "ambiti", "pk": "{delete_area}"},
@@ -504,7 +505,7 @@ MATRIX = [replace(row, number=number) for number, row in enumerate(MATRIX, 1)]
 
 # --------------------------------------------------------------------------- coverage
 
-FORM_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 def _methods(view: Any) -> set[str]:
@@ -519,7 +520,7 @@ def _methods(view: Any) -> set[str]:
         free = func.__code__.co_freevars
         if "request_method_list" in free:
             allowed = func.__closure__[free.index("request_method_list")].cell_contents
-            return {m for m in allowed if m in FORM_METHODS}
+            return {m for m in allowed if m in HTTP_METHODS}
         func = getattr(func, "__wrapped__", None)
     return {"GET", "POST"}
 
