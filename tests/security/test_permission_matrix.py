@@ -31,7 +31,7 @@ saying who may use it.
 
 Why not pytest-django's ``live_server`` fixture: any test using it gets ``transactional_db``,
 which empties the database after every test, so the data of the module would have to be built
-again for each of the ~650 cases. The server is pytest-django's ``LiveServer`` (the class
+again for each of the ~670 cases. The server is pytest-django's ``LiveServer`` (the class
 behind that fixture) started once for the module, as tests/browser/conftest.py does.
 """
 
@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import string
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -698,6 +699,14 @@ def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
     return targets, users
 
 
+def _requests_done() -> None:
+    """Wait for the server's request threads: one still open when the server stops would
+    close the database connection it no longer shares (an error in that thread)."""
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=TIMEOUT)
+
+
 @pytest.fixture(scope="module")
 def server(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[LiveServer]:
     with django_db_blocker.unblock():
@@ -706,6 +715,7 @@ def server(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterato
     try:
         yield live
     finally:
+        _requests_done()
         live._live_server_modified_settings.disable()
         live.stop()
 
@@ -731,6 +741,9 @@ def site(request: pytest.FixtureRequest, server: LiveServer,
         try:
             yield Site(server.url, targets, sessions, keys)
         finally:
+            for session in sessions.values():  # ends their keep-alive connections
+                session.close()
+            _requests_done()
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True,
                          reset_sequences=False)
             connection.creation.deserialize_db_from_string(before)
@@ -799,7 +812,11 @@ def test_permission(site: Site, row: Row, actor: str, db: None) -> None:
     if not row.api:
         t["session"] = sign_in(site.url, user) if row.fresh else site.sessions[user]
     before = row.check.state(t) if row.check else None
-    response = _send(site, row, actor, t)
+    try:
+        response = _send(site, row, actor, t)
+    finally:
+        if row.fresh:
+            t["session"].close()
     expected, got = row.expected[actor], outcome(response)
     assert got == expected, (
         f"{row.method} {response.url} as {actor}: {response.status_code} "
