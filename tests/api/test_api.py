@@ -287,6 +287,17 @@ def test_documents_are_generated_on_request(site: dict[str, Any]) -> None:
     assert site["oiv"].get(f"/bodies/{body}/documents/ignoto", year=2022).status_code == 404
 
 
+def test_the_open_data_json_is_documented_as_the_object_it_is(site: dict[str, Any]) -> None:
+    # Found by schemathesis: documented as a binary string, served as a JSON object.
+    response = site["oiv"].get(f"/bodies/{site['body'].pk}/documents/opendata", year=2022,
+                               format="json")
+    assert response.status_code == 200 and isinstance(response.json(), dict)
+    document = Client().get(f"{API}/openapi.json").json()
+    download = document["paths"]["/api/v1/bodies/{body_id}/documents/{kind}"]["get"]
+    assert download["responses"]["200"]["content"]["application/json"]["schema"] == \
+        {"type": "object"}
+
+
 def test_the_browser_session_works_too_but_writes_need_the_csrf_token(
         site: dict[str, Any]) -> None:
     client = Client(enforce_csrf_checks=True)

@@ -101,6 +101,10 @@ def flatmap_path_parameters(context: schemathesis.HookContext,
 
 @schema.hook
 def flatmap_query(context: schemathesis.HookContext, query: Any) -> st.SearchStrategy[Any]:
+    operation = context.operation
+    if operation is not None and operation.path.endswith("/documents/{kind}") and \
+            isinstance(query, dict) and "format" not in query:
+        query = {**query, "format": "xlsx"}  # not the default, PDF
     return _mostly_real(query, REAL.query)
 
 

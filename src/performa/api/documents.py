@@ -18,6 +18,10 @@ from .objects import body_for, period_of
 from .schemas import DocumentKindOut, Error
 
 router = Router(tags=["documenti"])
+BINARY = {"type": "string", "format": "binary"}
+# A JSON document (the open data) is an object, not a binary string: a client parsing it as
+# the document said would be told its data are wrong.
+FILE_SCHEMAS = {"application/json": {"type": "object"}}
 
 
 @router.get("/bodies/{body_id}/documents", response=list[DocumentKindOut],
@@ -32,7 +36,7 @@ def kinds(request: HttpRequest, body_id: int) -> Any:
             summary="Genera e scarica un documento",
             openapi_extra={"responses": {"200": {
                 "description": "il file nel formato chiesto",
-                "content": {t: {"schema": {"type": "string", "format": "binary"}}
+                "content": {t: {"schema": FILE_SCHEMAS.get(t, BINARY)}
                             for t in sorted(set(CONTENT_TYPES.values()))}}}})
 def document(request: HttpRequest, body_id: int, kind: str, year: int, format: str = "pdf",
              period_id: int | None = None) -> Any:
