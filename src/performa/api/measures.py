@@ -17,7 +17,7 @@ from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
 from performa.measures import actions, computing
-from performa.measures.models import BulkUpload, MeasuredValue, Period
+from performa.measures.models import BulkUpload, Period
 from performa.measures.values_file import Row, ValuesFileError, find_owner
 from performa.plans.models import Indicator, Variable
 
@@ -28,7 +28,6 @@ from .schemas import (
     BulkOut,
     EnteredOut,
     Error,
-    IndicatorResultOut,
     PeriodIn,
     PeriodMoveIn,
     PeriodOut,
@@ -38,27 +37,6 @@ from .schemas import (
 
 router = Router(tags=["rilevazioni e valori"])
 ERRORS = {401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
-
-
-def value_out(value: MeasuredValue) -> ValueOut:
-    return ValueOut(
-        id=value.pk, period_id=value.period_id, variable_id=value.variable_id,
-        indicator_id=value.indicator_id, value=value.value_text, number=value.number,
-        not_available_reason=value.not_available_reason, note=value.note,
-        author=value.author.get_username() if value.author else None,
-        updated_at=value.updated_at, revision=value.revision,
-    )
-
-
-def result_out(result: Any) -> IndicatorResultOut:
-    indicator = result.indicator
-    return IndicatorResultOut(
-        indicator_id=result.indicator_id, objective=indicator.operational_objective.code,
-        name=indicator.name, value=result.value, display=result.display,
-        achievement=result.achievement, projection=result.projection,
-        projected_achievement=result.projected_achievement, at_risk=result.at_risk,
-        error=result.error, how=result.how,
-    )
 
 
 @router.get("/bodies/{body_id}/cycles/{year}/periods", response=list[PeriodOut],
@@ -93,7 +71,7 @@ def move_period(request: HttpRequest, body_id: int, period_id: int, data: Period
 @paginate(Pagination)
 def values(request: HttpRequest, body_id: int, period_id: int) -> Any:
     found = period_of(request, body_id, period_id)
-    return [value_out(v) for v in found.values.select_related("author").order_by("pk")]
+    return found.values.select_related("author").order_by("pk")
 
 
 def _enter(request: HttpRequest, period: Period, owner: Variable | Indicator,
@@ -102,8 +80,7 @@ def _enter(request: HttpRequest, period: Period, owner: Variable | Indicator,
         request.user, period, owner, data.value, revision=data.revision, note=data.note,
         reason=data.reason, not_available_reason=data.not_available_reason,
     )
-    return EnteredOut(value=value_out(entered.value),
-                      results=[result_out(r) for r in entered.result])
+    return EnteredOut.from_orm(entered)
 
 
 @router.put("/bodies/{body_id}/periods/{period_id}/variables/{variable_id}/value",
@@ -131,7 +108,7 @@ def put_indicator_value(request: HttpRequest, body_id: int, period_id: int, indi
 
 
 def _digest(data: BulkIn) -> str:
-    return hashlib.sha256(json.dumps(data.dict(), sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(data.model_dump(), sort_keys=True).encode()).hexdigest()
 
 
 @router.post("/bodies/{body_id}/periods/{period_id}/values/bulk",

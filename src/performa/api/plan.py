@@ -133,8 +133,9 @@ def indicators(request: HttpRequest, body_id: int, year: int, version_id: int | 
     found = plans.Indicator.objects.filter(version=version).select_related(
         "operational_objective").prefetch_related("targets").order_by(
         "operational_objective__order", "operational_objective__pk", "order", "pk")
-    out = _with_positions(found)
-    return [i for i in out if i.objective == objective] if objective else out
+    if objective:  # positions count within a card, so filtering by card keeps them right
+        found = found.filter(operational_objective__code=objective)
+    return _with_positions(found)
 
 
 @router.get("/bodies/{body_id}/indicators/{indicator_id}", response=IndicatorOut,

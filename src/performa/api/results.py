@@ -13,7 +13,6 @@ from ninja.pagination import paginate
 from performa.measures.models import NodeResult, ResultSet
 from performa.web.results import result_set
 
-from .measures import result_out
 from .objects import period_of
 from .pagination import Pagination
 from .schemas import IndicatorResultOut, NodeOut
@@ -34,8 +33,8 @@ def _results(request: HttpRequest, body_id: int, period_id: int) -> ResultSet:
 @paginate(Pagination)
 def indicator_results(request: HttpRequest, body_id: int, period_id: int) -> Any:
     results = _results(request, body_id, period_id)
-    return [result_out(r) for r in results.indicators.select_related(
-        "indicator__operational_objective").order_by("pk")]
+    return results.indicators.select_related(
+        "indicator__operational_objective").order_by("pk")
 
 
 @router.get("/bodies/{body_id}/periods/{period_id}/results/nodes", response=list[NodeOut],

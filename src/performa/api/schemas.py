@@ -145,6 +145,14 @@ class ValueOut(Schema):
     updated_at: datetime
     revision: int
 
+    @staticmethod
+    def resolve_value(obj: Any) -> str:
+        return str(obj.value_text)
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str | None:
+        return obj.author.get_username() if obj.author_id else None
+
 
 class ValueIn(Schema):
     value: str = Field(max_length=60, description="come si scrive: 1.500,0 · 88% · n.d. · si")
@@ -167,10 +175,22 @@ class IndicatorResultOut(Schema):
     error: str
     how: str
 
+    @staticmethod
+    def resolve_objective(obj: Any) -> str:
+        return str(obj.indicator.operational_objective.code)
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.indicator.name)
+
 
 class EnteredOut(Schema):
     value: ValueOut
     results: list[IndicatorResultOut]
+
+    @staticmethod
+    def resolve_results(obj: Any) -> list[Any]:
+        return list(obj.result)  # performa.measures.actions.Entered
 
 
 class BulkItem(Schema):
