@@ -154,6 +154,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After the header middleware, so its refusals carry the same headers as every page.
+    "performa.web.middleware.RefuseNulMiddleware",
     # Records the request user on history rows (who changed what).
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as its documentation asks: turns a lock-out into the 429 page.

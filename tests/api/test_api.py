@@ -334,3 +334,20 @@ def test_a_value_too_long_to_store_is_refused_not_a_server_error(site: dict[str,
                                   {"value": "1234567890123," + "1" * 46})
     assert response.status_code == 422 and "troppo lungo" in response.json()["message"]
     assert not MeasuredValue.objects.exists()
+
+
+def test_a_nul_character_is_refused_in_the_body_the_address_and_the_query(
+        site: dict[str, Any]) -> None:
+    """PostgreSQL cannot store NUL: found by schemathesis as a 500 on the PUT of a value."""
+    path = _value_path(site, site["bando"])
+    in_body = site["staff"].send("put", path, {"value": "60", "note": "a\x00b"})
+    assert in_body.status_code == 422 and in_body.json()["code"] == "malformed"
+    assert "note" in in_body.json()["message"]
+    assert "nullo" in in_body.json()["details"][0]["reason"]
+    in_query = site["staff"].get(f"/bodies/{site['body'].pk}/cycles/2022/indicators",
+                                 objective="01\x00")
+    assert in_query.status_code == 400 and "nullo" in in_query.json()["message"]
+    in_path = site["staff"].get(
+        f"/bodies/{site['body'].pk}/periods/{site['june'].pk}/results/nodes/strategy/a%00b")
+    assert in_path.status_code == 400
+    assert not MeasuredValue.objects.exists()

@@ -63,6 +63,8 @@ def test_values_import_from_csv_then_compute_prints_the_tree(
         ("30/06/2022;01_01_02;9;;60", "riga 3, colonna «Indicatore»: la scheda 01_01_02 ha 4"),
         ("30/06/2022;;;Non_Esiste;60", "riga 3, colonna «Variabile»: variabile «Non_Esiste»"),
         ("30/06/2022;01_01_02;4;;n.d.", "riga 3, colonna «Motivo n.d.»"),
+        ("30/06/2022;01_01_02;1;;6\x000", "riga 3, colonna «Valore»: il testo contiene il "
+                                           "carattere nullo"),
     ],
 )
 def test_values_import_is_all_or_nothing_and_names_row_and_column(

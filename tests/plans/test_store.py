@@ -83,6 +83,16 @@ def test_import_is_all_or_nothing(plan: PlanDocument) -> None:
     assert not m.Indicator.objects.exists()
 
 
+def test_a_nul_character_from_any_format_is_refused_naming_the_field(
+        plan: PlanDocument) -> None:
+    plan.areas[0].objectives[0].operational[0].indicators[1].name = "Eventi\x00"
+    with pytest.raises(InterchangeError) as refused:
+        store_plan(plan)
+    assert refused.value.location == "areas[0].objectives[0].operational[0].indicators[1].name"
+    assert "carattere nullo" in refused.value.reason
+    assert not m.Body.objects.exists()
+
+
 def test_duplicate_codes_are_refused_before_anything_is_stored(plan: PlanDocument) -> None:
     plan.areas[0].objectives[1].operational[0].code = "01_01_02"
     with pytest.raises(InterchangeError, match="codice usato 2 volte"):

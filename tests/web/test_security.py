@@ -62,6 +62,17 @@ def test_security_headers_on_every_page(client: Client, user: User) -> None:
             assert feature in policy, url
 
 
+def test_an_address_with_a_nul_character_is_refused_in_italian(client: Client,
+                                                              user: User) -> None:
+    client.force_login(user)
+    for url in ("/enti/?q=a%00", "/enti/a%00b/", "/?%00=1"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "carattere nullo" in response.content.decode()
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert client.get("/enti/?q=a").status_code == 200
+
+
 def test_hsts_and_https_redirect_when_configured(client: Client,
                                                  settings: Settings) -> None:
     # The values DEBUG=0 gives (tests/test_settings.py checks that it gives them).

@@ -7,9 +7,21 @@ the number the engine reads (``number``), so an integration never has to guess t
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
+
+
+def _without_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("il testo contiene il carattere nullo (NUL), che non è ammesso")
+    return text
+
+
+# Every text a client sends: PostgreSQL cannot store NUL, and a client that sends one gets
+# a 422 naming the field rather than a server error.
+Text = Annotated[str, AfterValidator(_without_nul)]
 
 
 class Error(Schema):
@@ -123,13 +135,13 @@ class PeriodOut(Schema):
 
 class PeriodIn(Schema):
     date: date
-    label: str = ""
+    label: Text = ""
     deadline: date | None = None
 
 
 class PeriodMoveIn(Schema):
     state: Literal["open", "closed", "validated"]
-    reason: str = ""
+    reason: Text = ""
 
 
 class ValueOut(Schema):
@@ -155,11 +167,11 @@ class ValueOut(Schema):
 
 
 class ValueIn(Schema):
-    value: str = Field(max_length=60, description="come si scrive: 1.500,0 · 88% · n.d. · si")
+    value: Text = Field(max_length=60, description="come si scrive: 1.500,0 · 88% · n.d. · si")
     revision: int | None = Field(None, description="revisione letta; assente per un valore nuovo")
-    note: str = Field("", max_length=2000)
-    reason: str = Field("", max_length=300, description="motivo della modifica (audit)")
-    not_available_reason: str = Field("", max_length=300)
+    note: Text = Field("", max_length=2000)
+    reason: Text = Field("", max_length=300, description="motivo della modifica (audit)")
+    not_available_reason: Text = Field("", max_length=300)
 
 
 class IndicatorResultOut(Schema):
@@ -194,17 +206,17 @@ class EnteredOut(Schema):
 
 
 class BulkItem(Schema):
-    variable: str = Field("", max_length=100, description="nome della variabile")
-    objective: str = Field("", max_length=30, description="codice della scheda, con indicator")
+    variable: Text = Field("", max_length=100, description="nome della variabile")
+    objective: Text = Field("", max_length=30, description="codice della scheda, con indicator")
     indicator: int | None = Field(None, ge=1, description="posizione dell'indicatore nella scheda")
-    value: str = Field(max_length=60)
-    note: str = Field("", max_length=2000)
-    not_available_reason: str = Field("", max_length=300)
+    value: Text = Field(max_length=60)
+    note: Text = Field("", max_length=2000)
+    not_available_reason: Text = Field("", max_length=300)
 
 
 class BulkIn(Schema):
     values: list[BulkItem] = Field(min_length=1, max_length=5000)
-    reason: str = Field("", max_length=300)
+    reason: Text = Field("", max_length=300)
 
 
 class BulkOut(Schema):

@@ -8,13 +8,13 @@ from ninja import Field, Router, Schema, Status
 
 from performa.accounts import tokens
 
-from .schemas import Error, TokenOut
+from .schemas import Error, Text, TokenOut
 
 router = Router(tags=["token"])
 
 
 class TokenIn(Schema):
-    name: str = Field(max_length=100, description="a cosa serve (per esempio: contabilità)")
+    name: Text = Field(max_length=100, description="a cosa serve (per esempio: contabilità)")
 
 
 class TokenCreated(TokenOut):

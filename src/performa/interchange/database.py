@@ -7,6 +7,7 @@ Reading back gives a document that a format writes out; export → import → ex
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ def store_plan(doc: PlanDocument, body: str = "", year: int | None = None) -> St
     :class:`InterchangeError` and nothing is stored; the rule findings of an adopted document
     are returned as warnings, since the document is what was adopted.
     """
+    _refuse_nul(doc, "")
     known = {v.name for v in doc.variables} | set(
         m.Variable.objects.filter(cycle__body__name=body or doc.body,
                                   cycle__year=year or doc.year).values_list("name", flat=True)
@@ -268,6 +270,23 @@ def _store_fund(version: m.PlanVersion, doc: PlanDocument) -> None:
 
 
 # -- reading back -----------------------------------------------------------------------
+
+
+def _refuse_nul(item: object, where: str) -> None:
+    """PostgreSQL cannot store NUL: refuse it, from any format, naming the field."""
+    if isinstance(item, str):
+        if "\x00" in item:
+            raise InterchangeError(where, "il testo contiene il carattere nullo (NUL)")
+    elif isinstance(item, list | tuple):
+        for index, part in enumerate(item):
+            _refuse_nul(part, f"{where}[{index}]")
+    elif isinstance(item, dict):
+        for key, part in item.items():
+            _refuse_nul(key, where)
+            _refuse_nul(part, f"{where}.{key}".lstrip("."))
+    elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+        for field in dataclasses.fields(item):
+            _refuse_nul(getattr(item, field.name), f"{where}.{field.name}".lstrip("."))
 
 
 def plan_document(version: m.PlanVersion) -> PlanDocument:

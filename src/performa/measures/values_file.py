@@ -72,6 +72,10 @@ def read_rows(data: bytes, name: str) -> list[Row]:
     for number, cells in enumerate(table[1:], start=2):
         if not any(str(c).strip() for c in cells):
             continue
+        for header, cell in zip(headers, cells, strict=False):
+            if "\x00" in str(cell):  # PostgreSQL cannot store it
+                raise ValuesFileError(number, header.capitalize(),
+                                      "il testo contiene il carattere nullo (NUL)")
         rows.append(Row(number, {h: str(c).strip() for h, c in zip(headers, cells, strict=False)
                                  if h}))
     return rows
