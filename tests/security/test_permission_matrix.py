@@ -699,11 +699,13 @@ def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
     return targets, users
 
 
-def _requests_done() -> None:
-    """Wait for the server's request threads: one still open when the server stops would
-    close the database connection it no longer shares (an error in that thread)."""
+def _requests_done(live: LiveServer) -> None:
+    """Wait for this server's request threads: one still open when the server stops would
+    close the database connection it no longer shares (an error in that thread). Only this
+    server's: the browser tests' server keeps Chromium's keep-alive connections open."""
+    httpd = live.thread.httpd
     for thread in threading.enumerate():
-        if thread.name.endswith("(process_request_thread)"):
+        if getattr(getattr(thread, "_target", None), "__self__", None) is httpd:
             thread.join(timeout=TIMEOUT)
 
 
@@ -715,7 +717,7 @@ def server(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterato
     try:
         yield live
     finally:
-        _requests_done()
+        _requests_done(live)
         live._live_server_modified_settings.disable()
         live.stop()
 
@@ -743,7 +745,7 @@ def site(request: pytest.FixtureRequest, server: LiveServer,
         finally:
             for session in sessions.values():  # ends their keep-alive connections
                 session.close()
-            _requests_done()
+            _requests_done(server)
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True,
                          reset_sequences=False)
             connection.creation.deserialize_db_from_string(before)
