@@ -16,6 +16,11 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PERFORMA := $(BIN)/performa
 POSTGRES_URL := postgres://performa:performa@127.0.0.1:5432/performa
+# Test processes (pytest-xdist); each takes whole modules (--dist loadfile), so a module's
+# fixtures (the demo, a live server, rendered documents) are built once. `make test WORKERS=0`
+# runs them in this process, in file order.
+WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(WORKERS) --dist loadfile
 # bench/ may not exist yet (git keeps no empty folders); ruff fails on a missing path.
 LINT_PATHS := $(wildcard src tests bench)
 # Front-end files the app serves (Bootstrap Italia, htmx, Chart.js, axe-core), copied from
@@ -55,12 +60,12 @@ typecheck: $(INSTALLED)
 # PostgreSQL. The demo database under var/ is never touched.
 test-sqlite: $(INSTALLED) $(ASSETS) browser-deps apt-deps
 	@echo "=== pytest on SQLite ==="
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(PYTEST)
 
 test-postgres: $(INSTALLED) $(ASSETS) browser-deps apt-deps
 	scripts/ensure-postgres.sh
 	@echo "=== pytest on PostgreSQL ==="
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST)
 
 # tests/browser drive /usr/bin/chromium through Playwright (never `playwright install`).
 browser-deps:

@@ -5,10 +5,14 @@ Works on either database backend.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import pytest
+from pytest_django import DjangoDbBlocker
+from pytest_django.live_server_helper import LiveServer
 
 from performa.interchange.document import (
     Assignment,
@@ -64,6 +68,53 @@ def _client_login_passes_a_request() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ClientMixin, "login", login)
         yield
+
+
+class AppServer(LiveServer):
+    """pytest-django's live server (the class behind its ``live_server`` fixture) on a free
+    port, shared by the browser tests and the permission matrix."""
+
+    def wait_for_requests(self, timeout: float = 60) -> None:
+        """Wait for this server's request threads. One still running when the data is reset
+        or the server stops would close a database connection it no longer shares (an error
+        in that thread), or keep the PostgreSQL test database busy when pytest drops it."""
+        httpd = self.thread.httpd
+        for thread in threading.enumerate():
+            if getattr(getattr(thread, "_target", None), "__self__", None) is httpd:
+                thread.join(timeout=timeout)
+
+
+@contextmanager
+def _serving(django_db_blocker: DjangoDbBlocker) -> Iterator[AppServer]:
+    from django.db import connection
+
+    # pytest-django creates the test database only when some collected test uses `db`;
+    # without it the server would open the real one under var/.
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if not (in_memory or str(connection.settings_dict["NAME"]).startswith("test_")):
+        pytest.fail(f"not a test database: {connection.settings_dict['NAME']}")
+    with django_db_blocker.unblock():
+        server = AppServer("127.0.0.1:0")  # port 0: a free one
+    server._live_server_modified_settings.enable()  # ALLOWED_HOSTS += the server's host
+    try:
+        yield server
+    finally:
+        server.wait_for_requests()
+        server._live_server_modified_settings.disable()
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def serve(django_db_setup: None,
+          django_db_blocker: DjangoDbBlocker) -> Callable[[], AbstractContextManager[AppServer]]:
+    """Starts a live server: ``with serve() as server: ...``.
+
+    Why not pytest-django's ``live_server`` fixture: any test using it gets
+    ``transactional_db``, which empties the database after every test, so the data a module
+    needs (the demo: 4-10 s) would be built again for each test. The modules that use a
+    server commit their data and put the database back afterwards themselves.
+    """
+    return lambda: _serving(django_db_blocker)
 
 
 def pid_card() -> OperationalObjectiveDoc:

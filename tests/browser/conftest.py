@@ -4,8 +4,8 @@ Fixtures and helpers:
 
 - ``browser`` (session): one headless chromium, /usr/bin/chromium (``make test`` installs it
   with scripts/ensure-chromium.sh; ``playwright install`` is never used: no browser download).
-- ``site_server`` (session): Django's live server (pytest-django's ``LiveServer``, the class
-  behind its ``live_server`` fixture) on a free port, serving static files from the apps.
+- ``site_server`` (session): Django's live server (``serve`` of tests/conftest.py) on a free
+  port, serving static files from the apps.
 - ``demo_site`` (module): the demo (``performa demo``: the Pistoia-Prato 2022 plan, values,
   one user per role with password ``PASSWORD``) loaded once for the module's tests (the first
   module runs the demo, later ones restore a snapshot of its result); gives ``url`` and
@@ -33,7 +33,8 @@ The pages run under the app's Content-Security-Policy, which forbids eval: give 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,22 +91,15 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def site_server(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[LiveServer]:
-    from django.db import connection
-
-    # pytest-django creates the test database only when some collected test uses `db`
-    # (`page` does); without it the server would open the real one under var/.
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
-    if not (in_memory or str(connection.settings_dict["NAME"]).startswith("test_")):
-        pytest.fail(f"not a test database: {connection.settings_dict['NAME']}")
-    with django_db_blocker.unblock():
-        server = LiveServer("127.0.0.1:0")  # port 0: a free one
-    server._live_server_modified_settings.enable()  # ALLOWED_HOSTS += the server's host
-    try:
+def site_server(serve: Callable[[], AbstractContextManager[LiveServer]],
+                browser: Browser) -> Iterator[LiveServer]:
+    """The browser tests' server. It starts after the browser: Playwright runs the tests in
+    a greenlet with a context of its own, and the server must share that context's database
+    connection (on SQLite another connection would find the tables locked). Chromium keeps
+    connections to it open between tests, so it closes the browser before it stops."""
+    with serve() as server:
         yield server
-    finally:
-        server._live_server_modified_settings.disable()
-        server.stop()
+        browser.close()
 
 
 # The database right after the first `performa demo` of the session, serialized: later modules

@@ -32,15 +32,15 @@ saying who may use it.
 Why not pytest-django's ``live_server`` fixture: any test using it gets ``transactional_db``,
 which empties the database after every test, so the data of the module would have to be built
 again for each of the ~670 cases. The server is pytest-django's ``LiveServer`` (the class
-behind that fixture) started once for the module, as tests/browser/conftest.py does.
+behind that fixture, see ``serve`` in tests/conftest.py) started once for the module.
 """
 
 from __future__ import annotations
 
 import re
 import string
-import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from html.parser import HTMLParser
@@ -129,9 +129,6 @@ class Row:
     headers: dict[str, str] = field(default_factory=dict)
     check: Check | None = None
     fresh: bool = False  # a session of its own, logged in for this case (login, logout)
-    # Actors for whom the app does not do what the row (DOMAIN.md) says: reported, kept as
-    # strict xfails until someone decides which one is right.
-    known: dict[str, str] = field(default_factory=dict)
     number: int = 0  # position in MATRIX: this case's marker is made from it
 
     @property
@@ -327,14 +324,13 @@ MATRIX = [
          label="indicatore", kwargs={"period_id": "{period_id}", "kind": "indicatore",
                                      "owner_id": "{indicator_id}"},
          data={"value": "{marker}", "revision": ""}, check=_value_check("indicator")),
-    # Explaining a deviation: DOMAIN.md gives it to the head of the Area (and the planning
-    # office); the app lets the office's staff write it too (README: "deviation explanations"
-    # in data entry for office staff).
-    page("POST", "entry_save",    "login  ok     ok     ok     403    403    403    403    404",
+    # Explaining a deviation: DOMAIN.md §1 gives it to the head of the Area; issue #5 puts it
+    # in the office staff's data entry too (they know why their figure fell short), for their
+    # own office only. The head and the planning office may always write it.
+    page("POST", "entry_save",    "login  ok     ok     ok     ok     403    403    403    404",
          label="scostamento", kwargs={"period_id": "{period_id}", "kind": "indicatore",
                                       "owner_id": "{indicator_id}"},
-         data={"deviation": "Motivazione {marker}"}, check=DEVIATION,
-         known={STAFF: "DOMAIN.md §1: the head comments deviations; the staff may too"}),
+         data={"deviation": "Motivazione {marker}"}, check=DEVIATION),
     page("POST", "entry_save",    "login  ok     ok     ok     ok     403    403    403    404",
          label="variabile", kwargs={"period_id": "{period_id}", "kind": "variabile",
                                     "owner_id": "{variable_id}"},
@@ -699,27 +695,11 @@ def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
     return targets, users
 
 
-def _requests_done(live: LiveServer) -> None:
-    """Wait for this server's request threads: one still open when the server stops would
-    close the database connection it no longer shares (an error in that thread). Only this
-    server's: the browser tests' server keeps Chromium's keep-alive connections open."""
-    httpd = live.thread.httpd
-    for thread in threading.enumerate():
-        if getattr(getattr(thread, "_target", None), "__self__", None) is httpd:
-            thread.join(timeout=TIMEOUT)
-
-
 @pytest.fixture(scope="module")
-def server(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[LiveServer]:
-    with django_db_blocker.unblock():
-        live = LiveServer("127.0.0.1:0")  # port 0: a free one
-    live._live_server_modified_settings.enable()  # ALLOWED_HOSTS += the server's host
-    try:
+def server(serve: Callable[[], AbstractContextManager[LiveServer]]) -> Iterator[LiveServer]:
+    """A server of the module's own: the browser tests' one keeps Chromium's connections."""
+    with serve() as live:
         yield live
-    finally:
-        _requests_done(live)
-        live._live_server_modified_settings.disable()
-        live.stop()
 
 
 @pytest.fixture(scope="module")
@@ -745,7 +725,7 @@ def site(request: pytest.FixtureRequest, server: LiveServer,
         finally:
             for session in sessions.values():  # ends their keep-alive connections
                 session.close()
-            _requests_done(server)
+            server.wait_for_requests()
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True,
                          reset_sequences=False)
             connection.creation.deserialize_db_from_string(before)
@@ -798,9 +778,7 @@ def outcome(response: requests.Response) -> str:
 
 
 CASES = [
-    pytest.param(row, actor, id=f"{row.method} {row.name} as {actor} -> {row.expected[actor]}",
-                 marks=[pytest.mark.xfail(strict=True, reason=row.known[actor])]
-                 if actor in row.known else [])
+    pytest.param(row, actor, id=f"{row.method} {row.name} as {actor} -> {row.expected[actor]}")
     for row in MATRIX for actor in ACTORS
 ]
 
