@@ -9,8 +9,9 @@ from playwright.sync_api import Page, expect
 from .conftest import DemoSite, axe_violations, login, shot
 
 MENUS = {
+    "amministratore": ({"Cruscotto", "Pianificazione", "Utenti e ruoli"}, {"Validazione OIV"}),
     "pianificazione": ({"Cruscotto", "Inserimento dati", "Pianificazione", "Rilevazioni"},
-                       {"Validazione OIV"}),
+                       {"Validazione OIV", "Utenti e ruoli"}),
     "dirigente.promozione": ({"Cruscotto", "Inserimento dati"}, {"Pianificazione"}),
     "referente.pid": ({"Cruscotto", "Inserimento dati"}, {"Pianificazione", "Rilevazioni"}),
     "oiv": ({"Cruscotto", "Validazione OIV"}, {"Inserimento dati", "Pianificazione"}),
@@ -41,6 +42,7 @@ PAGES = [
     ("rilevazioni", "pianificazione", "rilevazioni/"),
     ("pianificazione", "pianificazione", "pianificazione/"),
     ("validazione", "oiv", "validazione/"),
+    ("utenti", "amministratore", "utenti/"),
 ]
 
 

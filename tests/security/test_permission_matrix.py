@@ -246,6 +246,10 @@ DEVIATION = Check(
     lambda t, after: after == f"Motivazione {t['marker']}",
 )
 REORDERED = Check(_reordered, lambda t, after: after is True)
+GRANTED = Check(lambda t: Membership.objects.filter(user__username=f"nuovo{t['marker']}").count(),
+                lambda t, after: after == 1)
+REVOKED = Check(lambda t: Membership.objects.filter(pk=t["membership"]).exists(),
+                lambda t, after: after is False)
 INDICATOR_EDITED = Check(lambda t: plans.Indicator.objects.get(pk=t["draft_indicator"]).description,
                          lambda t, after: after == f"Descrizione {t['marker']}")
 
@@ -420,6 +424,13 @@ MATRIX = [
                                   "login  ok     ok     403    403    403    403    403    404",
          kwargs={"version_id": "{draft}", "level": "obiettivi-strategici",
                  "pk": "{reorder_so}", "direction": "su"}, check=REORDERED),
+    # Users and roles: the body's administrator only (DOMAIN.md §1).
+    page("GET",  "members",       "login  ok     403    403    403    403    403    403    404"),
+    page("POST", "member_grant",  "login  ok     403    403    403    403    403    403    404",
+         data={"username": "nuovo{marker}", "role": "reader", "password": "Digitale-2022!"},
+         check=GRANTED),
+    page("POST", "member_revoke", "login  ok     403    403    403    403    403    403    404",
+         kwargs={"membership_id": "{membership}"}, check=REVOKED),
     # Django's admin: staff only, and no actor is staff.
     page("GET",  "admin:index",   "login  login  login  login  login  login  login  login  login"),
 
@@ -691,6 +702,9 @@ def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
             "delete_area": plans.StrategicArea.objects.create(
                 version=draft, code=f"D{n}", title=f"Da eliminare {n}").pk,
             "move_so": third.pk, "reorder_so": second.pk, "reorder_after": first.pk,
+            "membership": Membership.objects.create(
+                user=User.objects.create_user(f"da.togliere.{n}"), body=body,
+                role=Role.READER).pk,
         }
     return targets, users
 

@@ -17,6 +17,7 @@ from .models import Membership, Role
 
 # (username, first name, last name, role, organisational unit of the demo plan or "")
 DEMO_USERS = (
+    ("amministratore", "Anna", "Amministratore", Role.ADMIN, ""),
     ("pianificazione", "Paola", "Pianificazione", Role.PLANNING, ""),
     ("dirigente.promozione", "Davide", "Dirigente", Role.HEAD,
      "Promozione e sviluppo economico"),

@@ -30,6 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if Role.EVALUATOR in roles:
         items.append(("Validazione OIV", "web:validation"))
     items.append(("Documenti", "web:documents"))
+    if Role.ADMIN in roles:
+        items.append(("Utenti e ruoli", "web:members"))
     links = []
     for label, name in items:
         try:

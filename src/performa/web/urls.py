@@ -17,5 +17,6 @@ urlpatterns = [
     path("enti/<int:body_id>/", include("performa.web.urls_periods")),
     path("", include("performa.web.urls_history")),
     path("enti/<int:body_id>/documenti/", include("performa.web.urls_documents")),
+    path("enti/<int:body_id>/utenti/", include("performa.web.urls_members")),
     path("profilo/token/", include("performa.web.urls_tokens")),
 ]
