@@ -94,6 +94,7 @@ def test_an_existing_account_gets_one_more_role_and_keeps_its_password(
      "pianificazione ha già il ruolo Controllo di gestione."),
     ({"username": "nuovo", "role": "capo", "password": "Digitale-2022!"},
      "Ruolo «capo» sconosciuto."),
+    ({"username": "nuovo", "password": "Digitale-2022!"}, "Scegliere un ruolo."),
 ])
 def test_a_refused_grant_says_why_in_italian_and_stores_nothing(
         site: dict[str, Any], data: dict[str, Any], message: str) -> None:

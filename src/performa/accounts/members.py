@@ -48,6 +48,8 @@ def grant(actor: access.User, body: Body, *, username: str, role: str,
     username = username.strip()
     if not username:
         raise ValidationError({"username": "Indicare il nome utente."})
+    if not role:
+        raise ValidationError({"role": "Scegliere un ruolo."})
     if role not in Role.values:
         raise ValidationError({"role": f"Ruolo «{role}» sconosciuto."})
     unit = None
