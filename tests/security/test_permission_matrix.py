@@ -381,8 +381,10 @@ MATRIX = [
     page("POST", "planning_amend",
                                   "login  ok     ok     403    403    403    403    403    404",
          query={"anno": "{amend_year}"}, check=AMENDED),
+    # What an amendment changed: every member reads it (drafts left out for all but the
+    # planning office).
     page("GET",  "planning_compare",
-                                  "login  ok     ok     403    403    403    403    403    404"),
+                                  "login  ok     ok     ok     ok     ok     ok     ok     404"),
     page("GET",  "planning_version",
                                   "login  ok     ok     403    403    403    403    403    404",
          kwargs={"version_id": "{draft}"}),

@@ -122,11 +122,25 @@ def test_pages_answer_by_role(client: Client, world: World) -> None:
     _as(client, world.staff)
     for url in pages + posts:
         method = client.post if url in posts else client.get
-        assert method(url).status_code == 403, url
+        expected = 200 if url == world.url("planning_compare") else 403  # see below
+        assert method(url).status_code == expected, url
     _as(client, world.outsider)
     for url in pages + posts:
         method = client.post if url in posts else client.get
         assert method(url).status_code == 404, url
+
+
+def test_every_member_compares_adopted_versions_but_never_sees_a_draft(
+        client: Client, world: World) -> None:
+    """The OIV and the offices check what an amendment changed; the draft is still the
+    planning office's, even asked for by its id."""
+    _as(client, world.staff)
+    shown = _page(client.get(world.url("planning_compare")
+                             + f"?da={world.adopted.pk}&a={world.draft.pk}"))
+    assert "(Bozza)" not in shown and "Scegliere due versioni diverse." in shown
+    assert "Versioni del piano" not in shown  # the planning office's page, not linked
+    _as(client, world.planner)
+    assert "(Bozza)" in _page(client.get(world.url("planning_compare")))
 
 
 def test_versions_of_another_body_are_not_found(client: Client, world: World,
@@ -171,6 +185,10 @@ def test_amend_then_adopt_through_the_pages(client: Client, plan: PlanDocument) 
     assert (draft.status, draft.resolution_date) == ("adopted", date(2022, 3, 10))
     assert w.adopted.status == "superseded"
     assert "Sostituito" in page and "versione 1" in page
+    _as(client, w.staff)  # the tree of the year now says what the amendment changed
+    tree = _page(client.get(reverse("web:tree", kwargs={"body_id": w.body.pk})))
+    assert "Che cosa è cambiato con la versione 2" in tree
+    assert f"{w.url('planning_compare')}?a={draft.pk}" in tree
 
 
 def test_amend_refused_without_an_adopted_plan(client: Client, plan: PlanDocument) -> None:

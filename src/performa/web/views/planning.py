@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from simple_history.utils import bulk_update_with_history
 
+from performa.accounts import access
 from performa.catalog.models import IndicatorType, Unit
 from performa.engine.formula import FormulaError, FormulaSyntaxError, MappingEnv, parse
 from performa.engine.values import (
@@ -55,7 +56,7 @@ from performa.plans.models import (
 )
 from performa.plans.validation import check_target, parse_weight, weight_tolerance
 
-from ..access import cycle_for, planning_body
+from ..access import body_for, cycle_for, planning_body
 
 FROZEN_NOTE = "Piano adottato: avviare un aggiornamento per modificarlo."
 FORM_METHODS = ["GET", "HEAD", "POST"]
@@ -197,10 +198,15 @@ _ANCHORS = {"ambito": "ambito", STRATEGIC: "os", CARD: "scheda"}
 @require_safe
 @login_required
 def compare(request: HttpRequest, body_id: int) -> HttpResponse:
-    """What changed between two versions (``?da=`` older, ``?a=`` newer), grouped by card."""
-    body = planning_body(request, body_id)
-    every = list(PlanVersion.objects.filter(cycle__body=body).select_related("cycle")
-                 .order_by("-cycle__year", "-number"))
+    """What changed between two versions (``?da=`` older, ``?a=`` newer), grouped by card.
+
+    Every member reads it (the OIV checks what an amendment changed); drafts stay the
+    planning office's, as everywhere."""
+    body = body_for(request, body_id)
+    every = PlanVersion.objects.filter(cycle__body=body).select_related("cycle")
+    if not access.can_plan(request.user, body):
+        every = every.exclude(status=PlanVersion.Status.DRAFT)
+    every = list(every.order_by("-cycle__year", "-number"))
     if not every:
         raise Http404("Nessun piano per questo ente.")
     by_pk = {str(v.pk): v for v in every}
@@ -212,6 +218,7 @@ def compare(request: HttpRequest, body_id: int) -> HttpResponse:
     changes = diff(old_doc, new_doc)
     return render(request, "web/planning/compare.html", {
         "body": body, "cycle": new.cycle, "old": old, "new": new, "versions": every,
+        "can_plan": access.can_plan(request.user, body),
         "groups": _groups(changes, [old_doc, new_doc]), "count": len(changes),
     })
 
