@@ -95,6 +95,8 @@ def test_an_existing_account_gets_one_more_role_and_keeps_its_password(
     ({"username": "nuovo", "role": "capo", "password": "Digitale-2022!"},
      "Ruolo «capo» sconosciuto."),
     ({"username": "nuovo", "password": "Digitale-2022!"}, "Scegliere un ruolo."),
+    ({"username": "nuovo", "role": "reader", "password": "Digitale-2022!", "last_name": "R\x00"},
+     "Il testo contiene il carattere nullo (NUL)."),
 ])
 def test_a_refused_grant_says_why_in_italian_and_stores_nothing(
         site: dict[str, Any], data: dict[str, Any], message: str) -> None:

@@ -45,6 +45,11 @@ def grant(actor: access.User, body: Body, *, username: str, role: str,
     """Give ``username`` a role in ``body``; the account is created when it does not exist
     (then ``password`` is required). Refusals are ValidationErrors keyed by field."""
     access.require(can_manage(actor, body), NOT_ALLOWED)
+    texts = {"username": username, "first_name": first_name, "last_name": last_name,
+             "email": email}
+    for field, text in texts.items():  # PostgreSQL cannot store NUL
+        if "\x00" in text:
+            raise ValidationError({field: "Il testo contiene il carattere nullo (NUL)."})
     username = username.strip()
     if not username:
         raise ValidationError({"username": "Indicare il nome utente."})
