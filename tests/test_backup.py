@@ -223,7 +223,7 @@ def test_backup_holds_the_body_and_no_api_tokens(demo: Demo) -> None:
     assert {k.lower(): v for k, v in head["counts"].items() if v} == by_model
     assert head["counts"]["plans.Indicator"] == 372
     assert head["counts"]["plans.OperationalObjective"] == 46
-    assert head["counts"]["auth.User"] == 6
+    assert head["counts"]["auth.User"] == 7  # the demo: one user per role, two staff
     assert head["counts"]["measures.Deviation"] == 1
     assert head["counts"]["measures.HistoricalPeriod"] == head["counts"]["measures.Period"] + 3
     assert "accounts.apitoken" not in by_model and "accounts.ApiToken" in head["excluded"]
