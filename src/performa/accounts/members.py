@@ -97,7 +97,8 @@ def grant(actor: access.User, body: Body, *, username: str, role: str,
 def revoke(actor: access.User, body: Body, membership_id: int) -> Membership:
     """Take a role away; the account stays (it may hold roles elsewhere, and its history)."""
     access.require(can_manage(actor, body), NOT_ALLOWED)
-    membership = (Membership.objects.select_for_update().select_related("user", "org_unit")
+    membership = (Membership.objects.select_for_update(of=("self",))
+                  .select_related("user", "org_unit")
                   .filter(pk=membership_id, body=body).first())
     if membership is None:
         raise LookupError("Ruolo inesistente in questo ente.")
