@@ -96,7 +96,21 @@ def database_from_url(url: str) -> dict[str, object]:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from exc
+    if config["ENGINE"].endswith("sqlite3"):
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), **SQLITE_OPTIONS}
     return dict(config)
+
+
+# SQLite, the default install, lets one writer in at a time. A transaction that begins
+# DEFERRED reads first and fails at once ("database is locked") when it then wants to write
+# while another holds the lock; beginning IMMEDIATE takes the write lock up front, so writers
+# queue, each for up to `timeout` seconds, and the revision check after it sees what the one
+# before it saved (a 409, not a 500). WAL lets pages read while someone writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 
 
 DEBUG = env_bool("DEBUG", default=True)

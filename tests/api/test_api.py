@@ -141,7 +141,7 @@ def test_the_tree_and_the_indicators_as_planned(site: dict[str, Any]) -> None:
 def test_office_staff_enter_their_value_and_get_the_new_achievement(
         site: dict[str, Any]) -> None:
     response = site["staff"].send("put", _value_path(site, site["bando"]),
-                                  {"value": "60", "note": "da Pid"})
+                                  {"value": "60", "note": "da Pid", "revision": 0})
     assert response.status_code == 200, response.content
     entered = response.json()
     assert entered["value"]["value"] == "60" and entered["value"]["revision"] == 1
@@ -155,17 +155,19 @@ def test_office_staff_enter_their_value_and_get_the_new_achievement(
 
 
 def test_another_offices_value_is_refused_and_nothing_is_stored(site: dict[str, Any]) -> None:
-    response = site["other"].send("put", _value_path(site, site["bando"]), {"value": "60"})
+    response = site["other"].send("put", _value_path(site, site["bando"]),
+                                         {"value": "60", "revision": 0})
     assert response.status_code == 403
     assert response.json() == {"code": "forbidden",
                                "message": "Può inserire solo i valori del proprio ufficio."}
     assert site["oiv"].send("put", _value_path(site, site["bando"]),
-                            {"value": "60"}).status_code == 403
+                            {"value": "60", "revision": 0}).status_code == 403
     assert not MeasuredValue.objects.exists()
 
 
 def test_bad_values_are_refused_with_the_reason(site: dict[str, Any]) -> None:
-    response = site["staff"].send("put", _value_path(site, site["bando"]), {"value": "tanti"})
+    response = site["staff"].send("put", _value_path(site, site["bando"]),
+                                         {"value": "tanti", "revision": 0})
     assert response.status_code == 422
     error = response.json()
     assert error["code"] == "invalid" and "«tanti»" in error["message"]
@@ -174,7 +176,7 @@ def test_bad_values_are_refused_with_the_reason(site: dict[str, Any]) -> None:
     assert malformed.status_code == 422 and malformed.json()["code"] == "malformed"
     assert "value" in malformed.json()["message"]
     not_available = site["staff"].send("put", _value_path(site, site["bando"]),
-                                       {"value": "n.d."})
+                                       {"value": "n.d.", "revision": 0})
     assert not_available.status_code == 422
     assert "motivo" in not_available.json()["message"].lower()
     assert not MeasuredValue.objects.exists()
@@ -183,7 +185,7 @@ def test_bad_values_are_refused_with_the_reason(site: dict[str, Any]) -> None:
 def test_a_save_built_on_an_old_revision_is_refused_with_the_newer_value(
         site: dict[str, Any]) -> None:
     path = _value_path(site, site["bando"])
-    assert site["staff"].send("put", path, {"value": "60"}).status_code == 200
+    assert site["staff"].send("put", path, {"value": "60", "revision": 0}).status_code == 200
     assert site["planning"].send("put", path, {"value": "70", "revision": 1}).status_code == 200
     stale = site["staff"].send("put", path, {"value": "65", "revision": 1})
     assert stale.status_code == 409
@@ -194,7 +196,8 @@ def test_a_save_built_on_an_old_revision_is_refused_with_the_newer_value(
 def test_a_closed_period_takes_no_values(site: dict[str, Any]) -> None:
     site["june"].state = "closed"
     site["june"].save()
-    response = site["staff"].send("put", _value_path(site, site["bando"]), {"value": "60"})
+    response = site["staff"].send("put", _value_path(site, site["bando"]),
+                                         {"value": "60", "revision": 0})
     assert response.status_code == 422 and "non è aperta" in response.json()["message"]
 
 
@@ -242,7 +245,7 @@ def test_a_retried_bulk_upload_is_a_no_op(site: dict[str, Any]) -> None:
 
 
 def test_results_come_with_their_explanation(site: dict[str, Any]) -> None:
-    site["staff"].send("put", _value_path(site, site["bando"]), {"value": "60"})
+    site["staff"].send("put", _value_path(site, site["bando"]), {"value": "60", "revision": 0})
     base = f"/bodies/{site['body'].pk}/periods/{site['june'].pk}/results"
     indicators = site["oiv"].get(f"{base}/indicators").json()["items"]
     bando = next(r for r in indicators if r["name"] == "Bando PID")
@@ -331,7 +334,7 @@ def test_the_committed_openapi_document_is_the_served_one() -> None:
 
 def test_a_value_too_long_to_store_is_refused_not_a_server_error(site: dict[str, Any]) -> None:
     response = site["staff"].send("put", _value_path(site, site["bando"]),
-                                  {"value": "1234567890123," + "1" * 46})
+                                  {"value": "1234567890123," + "1" * 46, "revision": 0})
     assert response.status_code == 422 and "troppo lungo" in response.json()["message"]
     assert not MeasuredValue.objects.exists()
 
@@ -340,7 +343,7 @@ def test_a_nul_character_is_refused_in_the_body_the_address_and_the_query(
         site: dict[str, Any]) -> None:
     """PostgreSQL cannot store NUL: found by schemathesis as a 500 on the PUT of a value."""
     path = _value_path(site, site["bando"])
-    in_body = site["staff"].send("put", path, {"value": "60", "note": "a\x00b"})
+    in_body = site["staff"].send("put", path, {"value": "60", "note": "a\x00b", "revision": 0})
     assert in_body.status_code == 422 and in_body.json()["code"] == "malformed"
     assert "note" in in_body.json()["message"]
     assert "nullo" in in_body.json()["details"][0]["reason"]

@@ -156,7 +156,7 @@ def page(method: str, name: str, expected: str, **options: Any) -> Row:
 
 
 def api(method: str, path: str, expected: str, *, label: str = "",
-        query: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None, data: Any = None,
         headers: dict[str, str] | None = None, check: Check | None = None,
         **parameters: str) -> Row:
     """An API operation; ``parameters`` fill its path parameters where they are not the
@@ -179,6 +179,23 @@ def _value_check(owner: str) -> Check:
         ).values_list("number", "revision").first()
 
     return Check(state, lambda t, after: after is not None and after[0] == float(t["marker"]))
+
+
+def _read_revision(owner: str, kind: str = "form") -> Callable[[Site, Target], dict[str, Any]]:
+    """A write states the revision it read (issue #17): the value's current one, read when the
+    case is sent, as a page or an API client would have it."""
+
+    def data(site: Site, t: Target) -> dict[str, Any]:
+        owner_field = {"indicator": "indicator_id", "variable": "variable_id"}[owner]
+        revision = MeasuredValue.objects.filter(
+            period_id=t["period_id"], **{owner_field: t[f"{owner}_id"]}
+        ).values_list("revision", flat=True).first() or 0
+        if kind == "bulk":
+            return {"values": [{"objective": t["card"], "indicator": 1, "value": t["marker"],
+                                "revision": revision}]}
+        return {"value": t["marker"], "revision": str(revision) if kind == "form" else revision}
+
+    return data
 
 
 def _period_check(key: str, state_done: str) -> Check:
@@ -327,7 +344,7 @@ MATRIX = [
     page("POST", "entry_save",    "login  ok     ok     ok     ok     403    403    403    404",
          label="indicatore", kwargs={"period_id": "{period_id}", "kind": "indicatore",
                                      "owner_id": "{indicator_id}"},
-         data={"value": "{marker}", "revision": ""}, check=_value_check("indicator")),
+         data=_read_revision("indicator"), check=_value_check("indicator")),
     # Explaining a deviation: DOMAIN.md §1 gives it to the head of the Area; issue #5 puts it
     # in the office staff's data entry too (they know why their figure fell short), for their
     # own office only. The head and the planning office may always write it.
@@ -338,7 +355,7 @@ MATRIX = [
     page("POST", "entry_save",    "login  ok     ok     ok     ok     403    403    403    404",
          label="variabile", kwargs={"period_id": "{period_id}", "kind": "variabile",
                                     "owner_id": "{variable_id}"},
-         data={"value": "{marker}", "revision": ""}, check=_value_check("variable")),
+         data=_read_revision("variable"), check=_value_check("variable")),
     # Periods: every member sees them; the planning office creates, opens and closes them.
     page("GET",  "periods",       "login  ok     ok     ok     ok     ok     ok     ok     404"),
     page("POST", "period_create", "login  ok     ok     403    403    403    403    403    404",
@@ -483,13 +500,13 @@ MATRIX = [
                                   "401    ok     ok     ok     ok     ok     ok     ok     404"),
     api("PUT",    "/bodies/{body_id}/periods/{period_id}/variables/{variable_id}/value",
                                   "401    ok     ok     ok     ok     403    403    403    404",
-        data={"value": "{marker}"}, check=_value_check("variable")),
+        data=_read_revision("variable", "api"), check=_value_check("variable")),
     api("PUT",    "/bodies/{body_id}/periods/{period_id}/indicators/{indicator_id}/value",
                                   "401    ok     ok     ok     ok     403    403    403    404",
-        data={"value": "{marker}"}, check=_value_check("indicator")),
+        data=_read_revision("indicator", "api"), check=_value_check("indicator")),
     api("POST",   "/bodies/{body_id}/periods/{period_id}/values/bulk",
                                   "401    ok     ok     ok     ok     403    403    403    404",
-        data={"values": [{"objective": "{card}", "indicator": 1, "value": "{marker}"}]},
+        data=_read_revision("indicator", "bulk"),
         headers={"Idempotency-Key": "matrice-{marker}"}, check=_value_check("indicator")),
     api("GET",    "/bodies/{body_id}/periods/{period_id}/results/indicators",
                                   "401    ok     ok     ok     ok     ok     ok     ok     404"),

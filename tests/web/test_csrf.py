@@ -174,14 +174,14 @@ def test_a_post_without_the_token_is_refused(staff_site: dict) -> None:
     entry = client.get(reverse("web:entry", args=[staff_site["body"].pk]))
     token = entry.context["csrf_token"]
 
-    refused = client.post(staff_site["url"], {"value": "60", "revision": ""})
+    refused = client.post(staff_site["url"], {"value": "60", "revision": "0"})
     assert refused.status_code == 403
-    forged = client.post(staff_site["url"], {"value": "60", "revision": "", TOKEN: "x" * 64})
+    forged = client.post(staff_site["url"], {"value": "60", "revision": "0", TOKEN: "x" * 64})
     assert forged.status_code == 403
     assert not MeasuredValue.objects.exists()
 
     # With the token of the page, as a field (plain form) or a header (htmx), it goes through.
-    saved = client.post(staff_site["url"], {"value": "60", "revision": "", TOKEN: str(token)})
+    saved = client.post(staff_site["url"], {"value": "60", "revision": "0", TOKEN: str(token)})
     assert saved.status_code in (200, 302)
     again = client.post(staff_site["url"], {"value": "70", "revision": "1"},
                         HTTP_X_CSRFTOKEN=str(token), HTTP_HX_REQUEST="true")

@@ -65,7 +65,7 @@ def test_staff_see_only_their_offices_values(client: Client, site: dict) -> None
 
 def test_saving_shows_the_new_achievement(client: Client, site: dict) -> None:
     client.force_login(site["staff"])
-    response = client.post(_save_url(site, site["bando"]), {"value": "60", "revision": ""},
+    response = client.post(_save_url(site, site["bando"]), {"value": "60", "revision": "0"},
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     page = response.content.decode()
@@ -77,7 +77,7 @@ def test_saving_shows_the_new_achievement(client: Client, site: dict) -> None:
 def test_errors_are_shown_inline_in_italian_and_nothing_changes(client: Client,
                                                                  site: dict) -> None:
     client.force_login(site["staff"])
-    client.post(_save_url(site, site["bando"]), {"value": "60", "revision": ""})
+    client.post(_save_url(site, site["bando"]), {"value": "60", "revision": "0"})
     response = client.post(_save_url(site, site["bando"]), {"value": "1,500.5", "revision": "1"},
                            HTTP_HX_REQUEST="true")
     page = response.content.decode()
@@ -100,7 +100,7 @@ def test_another_offices_value_is_refused_on_the_server(client: Client, site: di
 
 def test_lost_update_is_refused_showing_the_newer_value(client: Client, site: dict) -> None:
     client.force_login(site["staff"])
-    client.post(_save_url(site, site["bando"]), {"value": "50", "revision": ""})
+    client.post(_save_url(site, site["bando"]), {"value": "50", "revision": "0"})
     client.post(_save_url(site, site["bando"]), {"value": "65", "revision": "1"})
     response = client.post(_save_url(site, site["bando"]), {"value": "70", "revision": "1"},
                            HTTP_HX_REQUEST="true")
@@ -110,7 +110,7 @@ def test_lost_update_is_refused_showing_the_newer_value(client: Client, site: di
 
 def test_deviation_explained_from_the_entry_page(client: Client, site: dict) -> None:
     client.force_login(site["staff"])
-    client.post(_save_url(site, site["bando"]), {"value": "60", "revision": ""})
+    client.post(_save_url(site, site["bando"]), {"value": "60", "revision": "0"})
     client.post(_save_url(site, site["bando"]),
                 {"deviation": "Bando chiuso in anticipo per esaurimento fondi."})
     assert Deviation.objects.get().text == "Bando chiuso in anticipo per esaurimento fondi."
@@ -119,6 +119,6 @@ def test_deviation_explained_from_the_entry_page(client: Client, site: dict) -> 
 def test_closed_period_refuses_values(client: Client, site: dict) -> None:
     Period.objects.filter(pk=site["june"].pk).update(state="closed")
     client.force_login(site["staff"])
-    response = client.post(_save_url(site, site["bando"]), {"value": "60"})
+    response = client.post(_save_url(site, site["bando"]), {"value": "60", "revision": "0"})
     assert "non è aperta" in response.content.decode()
     assert not MeasuredValue.objects.exists()

@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 
 from performa.measures import actions, computing
 from performa.measures.models import BulkUpload, Period
-from performa.measures.values_file import Row, ValuesFileError, find_owner
+from performa.measures.values_file import BULK_MAX_VALUES, Row, ValuesFileError, find_owner
 from performa.plans.models import Indicator, Variable
 
 from .objects import cycle_of, period_of
@@ -120,6 +120,10 @@ def bulk(request: HttpRequest, body_id: int, period_id: int, data: BulkIn,
     """Stores every value or none. A retry with the same ``Idempotency-Key`` and the same
     content stores nothing and answers as the first time (``replayed``: true)."""
     found = period_of(request, body_id, period_id)
+    if len(data.values) > BULK_MAX_VALUES:
+        raise ValidationError({"values": f"{len(data.values)} valori: al massimo "
+                                         f"{BULK_MAX_VALUES} per caricamento, dividerlo in più "
+                                         "richieste."})
     digest = _digest(data)
     previous = BulkUpload.objects.filter(user=request.user, key=idempotency_key).first()
     if previous is not None:
@@ -150,12 +154,15 @@ def _store_all(request: HttpRequest, period: Period, data: BulkIn) -> int:
                  "indicatore": str(item.indicator or "")}
         try:
             owner = find_owner(Row(number, cells), period)
-            actions.enter_value(request.user, period, owner, item.value, note=item.note,
+            actions.enter_value(request.user, period, owner, item.value,
+                                revision=item.revision, note=item.note,
                                 not_available_reason=item.not_available_reason,
                                 reason=data.reason or "caricamento massivo (API)",
                                 recompute=False)
         except ValuesFileError as error:
             raise ValidationError(f"values[{number - 1}]: {error.reason}") from None
+        except actions.ConflictError as error:
+            raise actions.ConflictError(error.current, f"values[{number - 1}]: ") from None
         except ValidationError as error:
             raise ValidationError(f"values[{number - 1}]: {'; '.join(error.messages)}") from None
     computing.store_results(period, actions.account_of(request.user))

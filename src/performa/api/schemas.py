@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from performa.measures.values_file import BULK_MAX_VALUES
+
 
 def _without_nul(text: str) -> str:
     if "\x00" in text:
@@ -168,7 +170,10 @@ class ValueOut(Schema):
 
 class ValueIn(Schema):
     value: Text = Field(max_length=60, description="come si scrive: 1.500,0 · 88% · n.d. · si")
-    revision: int | None = Field(None, description="revisione letta; assente per un valore nuovo")
+    revision: int = Field(ge=0, description="revisione letta (campo revision del valore); 0 se "
+                                             "il valore non c'è ancora. Se nel frattempo il "
+                                             "valore è cambiato la risposta è 409 con il valore "
+                                             "più recente.")
     note: Text = Field("", max_length=2000)
     reason: Text = Field("", max_length=300, description="motivo della modifica (audit)")
     not_available_reason: Text = Field("", max_length=300)
@@ -210,12 +215,17 @@ class BulkItem(Schema):
     objective: Text = Field("", max_length=30, description="codice della scheda, con indicator")
     indicator: int | None = Field(None, ge=1, description="posizione dell'indicatore nella scheda")
     value: Text = Field(max_length=60)
+    revision: int = Field(0, ge=0, description="revisione letta; 0 (o assente) se il valore non "
+                                                "c'è ancora: un valore già presente non si "
+                                                "sovrascrive senza la sua revisione")
     note: Text = Field("", max_length=2000)
     not_available_reason: Text = Field("", max_length=300)
 
 
 class BulkIn(Schema):
-    values: list[BulkItem] = Field(min_length=1, max_length=5000)
+    values: list[BulkItem] = Field(min_length=1, description=(
+        f"al massimo {BULK_MAX_VALUES} valori per richiesta (oltre: 422, dividere il "
+        "caricamento); un caricamento non blocca gli altri uffici"))
     reason: Text = Field("", max_length=300)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from performa.accounts import access
@@ -22,7 +22,7 @@ from performa.engine.formula import FormulaSyntaxError, parse
 from performa.engine.values import ValueParseError, format_value, parse_value
 from performa.plans.models import Indicator, OperationalObjective, Variable
 
-from . import computing
+from . import computing, locks
 from .models import EVIDENCE_MAX_BYTES, Deviation, MeasuredValue, Period, ResourceUse, office_of
 
 State = Period.State
@@ -31,13 +31,13 @@ State = Period.State
 class ConflictError(ValidationError):
     """Someone saved the value after it was read: the newer value is in ``current``."""
 
-    def __init__(self, current: MeasuredValue) -> None:
+    def __init__(self, current: MeasuredValue, where: str = "") -> None:
         self.current = current
         who = current.author.get_username() if current.author else "un altro utente"
         when = timezone.localtime(current.updated_at)
         super().__init__(
-            f"Il valore è stato modificato da {who} alle {when:%H:%M del %d/%m/%Y}: ora vale "
-            f"«{current.value_text}». Ricaricare la pagina e riprovare."
+            f"{where}Il valore è stato modificato da {who} alle {when:%H:%M del %d/%m/%Y}: "
+            f"ora vale «{current.value_text}». Ricaricare la pagina e riprovare."
         )
 
 
@@ -67,14 +67,18 @@ def enter_value(
 ) -> Entered:
     """Store a value as typed (Italian numbers, n.d., si/no, dates) and recompute.
 
-    ``revision`` is the revision the user's form was built from: None for a new value. A
-    mismatch means someone else saved in between, and the save is refused.
+    ``revision`` is what the writer read: the value's revision, or 0 for "nothing yet". If
+    the value moved on since (someone saved in between, or created it first), the save is a
+    ConflictError showing the newer value. Only loaders that own the data outright — the demo,
+    the administrator's values file — pass None and replace whatever is there (audited);
+    people, on the pages and the API, always state what they read.
     """
-    period = Period.objects.select_for_update().get(pk=period.pk)
+    if revision is not None and revision < 0:
+        raise ValidationError({"revision": "Revisione non valida."})
+    state = locks.share_period(period.pk)
     access.require(access.can_enter(user, _body(period), office_of(owner)),
                    "Può inserire solo i valori del proprio ufficio.")
-    if period.state != State.OPEN:
-        raise ValidationError(f"La rilevazione «{period}» non è aperta all'inserimento.")
+    _require_open(period, state)
     unit = owner.unit
     try:
         value = parse_value(text, unit)
@@ -84,11 +88,6 @@ def enter_value(
         raise ValidationError({"not_available_reason": "Indicare il motivo del valore n.d."})
     if evidence is not None:
         _check_evidence(evidence)
-    # An indicator's value follows it across plan amendments (same lineage, new row).
-    lookup: dict[str, Any] = (
-        {"variable": owner} if isinstance(owner, Variable)
-        else {"indicator__lineage": owner.lineage}
-    )
     written = format_value(value) if value.available else "n.d."
     if len(written) > MeasuredValue._meta.get_field("value_text").max_length:
         raise ValidationError({"value": f"«{text[:20]}…»: valore troppo lungo, ridurre i "
@@ -99,38 +98,72 @@ def enter_value(
         "not_available_reason": "" if value.available else not_available_reason.strip(),
         "note": note, "author": account_of(user),
     }
-    existing = MeasuredValue.objects.filter(period=period, **lookup).first()
-    if existing is None:
-        if revision not in (None, 0):
-            raise ValidationError("Il valore da modificare non esiste più.")
-        owner_field = "variable" if isinstance(owner, Variable) else "indicator"
-        stored = MeasuredValue(period=period, **{owner_field: owner}, **fields)
-    else:
-        seen = existing.revision if revision is None else revision
-        # Claim the next revision atomically: of two saves built on the same revision, the
-        # database lets exactly one through, on SQLite as on PostgreSQL.
-        claimed = MeasuredValue.objects.filter(pk=existing.pk, revision=seen).update(
-            revision=seen + 1
-        )
-        if not claimed:
-            existing.refresh_from_db()
-            raise ConflictError(existing)
-        stored = existing
-        for name, field_value in fields.items():
-            setattr(stored, name, field_value)
-        if isinstance(owner, Indicator):
-            stored.indicator = owner  # the plan version in force now
-        stored.revision = seen + 1
-    if evidence is not None:
-        stored.evidence = evidence
-    _audit(stored, user, reason)
-    stored.save()
-    stored.refresh_from_db()
+    stored = _write(user, period, owner, revision, fields, evidence, reason)
     if not recompute:  # a batch recomputes once at its end
         return Entered(stored, [])
     result_set = computing.store_results(period, account_of(user))
     touched = result_set.indicators.filter(indicator__in=_indicators_reading(owner, period))
     return Entered(stored, list(touched))
+
+
+def _write(user: Any, period: Period, owner: Variable | Indicator, revision: int | None,
+           fields: dict[str, Any], evidence: UploadedFile | None, reason: str) -> MeasuredValue:
+    """Insert or update the value row, refusing a write built on a stale reading.
+
+    The database arbitrates, not this code: of two first saves the unique constraint lets one
+    in, of two updates from one revision the conditional UPDATE does. Either loser sees the
+    winner's value in its ConflictError.
+    """
+    # An indicator's value follows it across plan amendments (same lineage, new row).
+    lookup: dict[str, Any] = (
+        {"variable": owner} if isinstance(owner, Variable)
+        else {"indicator__lineage": owner.lineage}
+    )
+    existing = MeasuredValue.objects.filter(period=period, **lookup).first()
+    if existing is None:
+        if revision:
+            raise ValidationError("Il valore da modificare non esiste più: ricaricare la pagina.")
+        owner_field = "variable" if isinstance(owner, Variable) else "indicator"
+        stored = MeasuredValue(period=period, **{owner_field: owner}, **fields)
+        if evidence is not None:
+            stored.evidence = evidence
+        _audit(stored, user, reason)
+        try:
+            with transaction.atomic():  # a savepoint: the loser's transaction goes on
+                stored.save()
+        except IntegrityError:
+            raise ConflictError(MeasuredValue.objects.get(period=period, **lookup)) from None
+        stored.refresh_from_db()
+        return stored
+    seen = existing.revision if revision is None else revision
+    # Claim the next revision atomically: of two saves built on the same revision, the
+    # database lets exactly one through, on SQLite as on PostgreSQL.
+    claimed = MeasuredValue.objects.filter(pk=existing.pk, revision=seen).update(
+        revision=seen + 1
+    )
+    if not claimed:
+        existing.refresh_from_db()
+        raise ConflictError(existing)
+    stored = existing
+    for name, field_value in fields.items():
+        setattr(stored, name, field_value)
+    if isinstance(owner, Indicator):
+        stored.indicator = owner  # the plan version in force now
+    stored.revision = seen + 1
+    if evidence is not None:
+        stored.evidence = evidence
+    _audit(stored, user, reason)
+    stored.save()
+    stored.refresh_from_db()
+    return stored
+
+
+def _require_open(period: Period, state: str) -> None:
+    """Closed means closed for every write: values, deviations, spending. Reopening is the
+    planning office's act, with a reason, in the period's history."""
+    if state != State.OPEN:
+        raise ValidationError(f"La rilevazione «{period}» non è aperta all'inserimento: "
+                              "chiedere al controllo di gestione di riaprirla.")
 
 
 def _audit(instance: Any, user: Any, reason: str) -> None:
@@ -179,7 +212,9 @@ def _check_evidence(upload: UploadedFile) -> None:
 @transaction.atomic
 def record_resource_use(user: Any, period: Period, objective: OperationalObjective,
                         amount: str, reason: str = "", recompute: bool = True) -> ResourceUse:
+    state = locks.share_period(period.pk)
     access.require(access.can_plan(user, _body(period)))
+    _require_open(period, state)
     try:
         value = parse_value(amount, "€")
     except ValueParseError as error:
@@ -202,11 +237,11 @@ def record_resource_use(user: Any, period: Period, objective: OperationalObjecti
 @transaction.atomic
 def explain_deviation(user: Any, period: Period, indicator: Indicator, text: str) -> Deviation:
     """A head of area (or the planning office) explains why an indicator missed its target."""
+    state = locks.share_period(period.pk)
     access.require(access.can_enter(user, _body(period), office_of(indicator)))
+    _require_open(period, state)
     if not text.strip():
         raise ValidationError({"text": "Scrivere la motivazione dello scostamento."})
-    if period.state == State.VALIDATED:
-        raise ValidationError("La rilevazione è validata: non si modifica.")
     deviation = Deviation.objects.filter(period=period, indicator=indicator).first() or \
         Deviation(period=period, indicator=indicator)
     deviation.text, deviation.author = text.strip(), account_of(user)

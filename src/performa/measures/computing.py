@@ -22,6 +22,7 @@ from performa.engine.scoring import ScoringRules, rules_to_dict, score
 from performa.engine.values import NOT_AVAILABLE, Comparator, Target, ValueParseError, parse_target
 from performa.plans import models as plans
 
+from . import locks
 from .models import IndicatorResult, MeasuredValue, NodeResult, Period, ResourceUse, ResultSet
 
 # Names the engine reads for an objective's budget, so "Grado di utilizzo delle risorse" is
@@ -260,7 +261,8 @@ def store_results(period: Period, user: Any = None, reason: str = "",
     ``new_set`` (an explicit, audited recompute, e.g. with new rules after validation) keeps
     the old set as history and writes a fresh one.
     """
-    current = ResultSet.objects.select_for_update().filter(period=period, current=True).first()
+    locks.results_of(period.pk)
+    current = ResultSet.objects.filter(period=period, current=True).first()
     if current is not None and current.frozen and not new_set:
         return current  # validated: results do not move with later plan or rule changes
     computed = compute(period, rules=rules)

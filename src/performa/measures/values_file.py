@@ -28,6 +28,11 @@ from performa.plans.models import Body, Indicator, Variable
 from . import actions, computing
 from .models import Period
 
+# Rows one API bulk upload may carry: a whole period of a large chamber (~600 indicators,
+# ~1.000 variables) fits; more would keep one transaction open for tens of seconds, which on
+# SQLite holds every other office's save in the queue.
+BULK_MAX_VALUES = 2000
+
 REQUIRED = ("data", "valore")
 KNOWN = ("data", "variabile", "obiettivo", "indicatore", "valore", "nota", "motivo n.d.")
 

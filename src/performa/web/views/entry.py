@@ -7,6 +7,7 @@ typed by hand. Saving answers with the row, showing the new achievement or the I
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,32 +121,44 @@ def save(request: HttpRequest, body_id: int, period_id: int, kind: str,
     if not access.can_enter(request.user, body, r.owner_office(owner)
                             if isinstance(owner, Indicator) else owner.office):
         raise PermissionDenied("Può inserire solo i valori del proprio ufficio.")
-    revision = request.POST.get("revision", "")
-    error, field, result = "", "", None
+    error, field, result, status = "", "", None, 200
     try:
         if request.POST.get("deviation") is not None and isinstance(owner, Indicator):
             actions.explain_deviation(request.user, period, owner, request.POST["deviation"])
         else:
             entered = actions.enter_value(
                 request.user, period, owner, request.POST.get("value", ""),
-                revision=int(revision) if revision.isdigit() else None,
+                revision=_revision(request.POST.get("revision", "")),
                 note=request.POST.get("note", ""),
                 not_available_reason=request.POST.get("not_available_reason", ""),
                 evidence=request.FILES.get("evidence"),
                 reason=request.POST.get("reason", ""),
             )
             result = entered.result[0] if entered.result else None
-    except ValidationError as refused:
+    except ValidationError as refused:  # a ConflictError too: the row shows the newer value
         error = " ".join(refused.messages)
         fields = list(getattr(refused, "error_dict", {}))
         field = fields[0] if fields else "value"
+        status = 409 if isinstance(refused, actions.ConflictError) else 422
     if result is None and isinstance(owner, Indicator):
         result = r.indicator_results(r.result_set(period)).get(owner.pk)
     row = _row(period, owner, result, error, field)
-    if request.headers.get("HX-Request"):  # htmx swaps the row: the error shows in place
-        return render(request, "web/entry/row.html", {"body": body, "row": row})
-    return render(request, "web/entry/saved.html", {"body": body, "row": row},
-                  status=422 if error else 200)
+    # htmx swaps the row in place for these statuses too (htmx-config in base.html).
+    template = "web/entry/row.html" if request.headers.get("HX-Request") else \
+        "web/entry/saved.html"
+    return render(request, template, {"body": body, "row": row}, status=status)
+
+
+_REVISION = re.compile(r"[0-9]{1,9}")
+
+
+def _revision(text: str) -> int:
+    """The revision the form was built from ("0": there was no value yet). A form that does not
+    say what it read could overwrite a value saved meanwhile, so it is refused."""
+    if not _REVISION.fullmatch(text):
+        raise ValidationError({"revision": "Il modulo non indica quale versione del valore è "
+                                           "stata letta: ricaricare la pagina e riprovare."})
+    return int(text)
 
 
 def _owner(period: Period, kind: str, owner_id: int) -> Indicator | Variable:
