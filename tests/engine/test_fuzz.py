@@ -228,9 +228,12 @@ def test_regressions_found_by_fuzzing() -> None:
         parse_value("1 su 0,000000000000000000001")
     assert format_number(1e300).startswith("1.000.000.000.000.000.000.000.")
     assert format_number(123456789012345.67, 16) == "123.456.789.012.345,6700000000000000"
-    assert format_value(parse_value("1," + "5" * 40)).startswith("1,5555555560000")
-    # A year written with four digits below 1000 came back as "30/11/202", unreadable.
-    assert format_value(parse_value("30/11/0202")) == "30/11/0202"
+    assert format_value(parse_value("1," + "5" * 40)).startswith("1,55555555555556000")
+    # A year written with four digits below 1000 came back as "30/11/202", unreadable; then
+    # (#17) "01/01/0001" was stored as 2001. Such years are refused, saying which are allowed.
+    for text in ("30/11/0202", "01/01/0001", "1/1/2200"):
+        with pytest.raises(ValueParseError, match=r"fuori dagli anni ammessi \(1900-2199\)"):
+            parse_value(text)
     # Messages quote at most 80 characters, and show invisible characters as U+FFFD.
     with pytest.raises(ValueParseError) as caught:
         parse_value("a\u202eb" + "x" * 10_000)

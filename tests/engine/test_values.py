@@ -163,6 +163,23 @@ def test_formats_the_italian_way(value: Value, text: str) -> None:
     assert format_value(value) == text
 
 
+def test_a_tiny_value_is_shown_with_the_digits_it_needs() -> None:
+    """#17: 1e-19 typed with its 19 decimals was shown as 0; float noise is still cut."""
+    tiny = parse_value("0," + "0" * 18 + "1")
+    assert format_value(tiny) == "0," + "0" * 18 + "1"
+    assert parse_value(format_value(tiny)) == tiny
+    assert format_number(0.1 + 0.2, 2) == "0,30"
+    assert format_number(97.49999999999999) == "98"  # 0,975 × 100: the 97,5 it means
+
+
+def test_a_two_digit_year_is_this_century_a_four_digit_one_is_itself() -> None:
+    assert parse_value("24-nov-21").day == date(2021, 11, 24)
+    assert parse_value("01/01/01").day == date(2001, 1, 1)
+    assert parse_value("01/01/1999").day == date(1999, 1, 1)
+    with pytest.raises(ValueParseError, match="anno 0001 fuori dagli anni ammessi"):
+        parse_value("01/01/0001", "data")
+
+
 def test_display_rounds_half_up_only_when_shown() -> None:
     assert format_percent(88 / 90) == "98%"
     assert format_percent(0.975) == "98%"

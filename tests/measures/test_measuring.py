@@ -192,6 +192,24 @@ def test_year_end_needs_explained_deviations_before_closing(s: Setup) -> None:
     actions.move_period(s.planning, s.year_end, "closed")
 
 
+def test_a_closed_period_takes_no_deviation_nor_spending_until_reopened(s: Setup) -> None:
+    """#17: closed means closed for every write; reopening is the planning office's act."""
+    _enter_pid_card(s, s.june)
+    bando = s.indicator("Bando PID")
+    actions.explain_deviation(s.staff, s.june, bando, "Domande in calo.")
+    actions.move_period(s.planning, s.june, "closed")
+    card = plans.OperationalObjective.objects.get(version=s.version, code="01_01_02")
+    with pytest.raises(ValidationError, match="non è aperta"):
+        actions.explain_deviation(s.staff, s.june, bando, "Riscritta dopo la chiusura.")
+    with pytest.raises(ValidationError, match="non è aperta"):
+        actions.record_resource_use(s.planning, s.june, card, "1,00")
+    assert s.june.deviations.get().text == "Domande in calo."
+    assert s.june.resource_uses.get().used == Decimal("90000.00")
+    actions.move_period(s.planning, s.june, "open", reason="motivazione da correggere")
+    actions.explain_deviation(s.staff, s.june, bando, "Domande in calo: bando chiuso prima.")
+    assert s.june.deviations.get().text == "Domande in calo: bando chiuso prima."
+
+
 def test_early_warning_projects_the_year_end(s: Setup) -> None:
     draft = amend(s.cycle)  # the adopted plan is frozen: Bando PID becomes cumulative by amendment
     plans.Indicator.objects.filter(version=draft, name="Bando PID").update(

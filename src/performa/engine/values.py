@@ -9,6 +9,7 @@ workbook and a target in a plan document all mean the same thing. What cannot be
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -146,6 +147,7 @@ _UNIT_SUFFIX = re.compile(
     r"\s*(?:n\.|n|nr\.?|num\.?|numero|gg\.?|giorni|gg\s*lavorativi|ore|fte|unità)\s*$",
     re.IGNORECASE,
 )
+YEARS = (1900, 2199)  # the years a date of a plan, a deadline or a baseline can fall in
 _DATE_NUMERIC = re.compile(r"^(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{2}|\d{4})$")
 _DATE_MONTH_WORD = re.compile(r"^(\d{1,2})[\s\-/.]+([a-zà]{3,})\.?[\s\-/.]+(\d{2}|\d{4})$", re.I)
 _FRACTION = re.compile(r"^(.+?)\s+su\s+(.+)$", re.IGNORECASE)
@@ -209,7 +211,7 @@ def _parse_number(text: str, original: str) -> tuple[float, int]:
 def _parse_date(text: str, original: str) -> date | None:
     m = _DATE_NUMERIC.match(text)
     if m:
-        day, month, year = int(m[1]), int(m[3]), int(m[4])
+        day, month, written = int(m[1]), int(m[3]), m[4]
     else:
         m = _DATE_MONTH_WORD.match(text)
         if not m:
@@ -217,9 +219,13 @@ def _parse_date(text: str, original: str) -> date | None:
         month_word = m[2].lower()[:3]
         if month_word not in _MONTHS:
             raise ValueParseError(original, f"mese «{m[2]}» sconosciuto")
-        day, month, year = int(m[1]), _MONTHS[month_word], int(m[3])
-    if year < 100:
-        year += 2000
+        day, month, written = int(m[1]), _MONTHS[month_word], m[3]
+    # Only a two-digit year is short for 20xx: "0001" is the year 1, not 2001, and no date of
+    # a performance plan falls there, so it is refused rather than silently moved.
+    year = int(written) + (2000 if len(written) == 2 else 0)
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise ValueParseError(original, f"anno {written} fuori dagli anni ammessi "
+                                        f"({YEARS[0]}-{YEARS[1]})")
     try:
         return date(year, month, day)
     except ValueError:
@@ -349,10 +355,13 @@ def parse_target(
 def format_number(number: float, decimals: int = 0) -> str:
     """Italian grouping and decimal comma, rounding half up: 1500 → ``1.500``, 97.5 → ``98``.
 
-    Float noise is cut at nine decimals first, so 0.975 × 100 rounds as the 97,5 it means.
-    Any finite float and any number of decimals can be written (``1e300``, 16 decimals).
+    Float noise is cut first, at nine decimals or at the 15th significant digit if that comes
+    later, so 0.975 × 100 rounds as the 97,5 it means while a small value keeps its digits:
+    1e-19 with 19 decimals is 0,0000000000000000001, not 0. Any finite float and any number
+    of decimals can be written (``1e300``, 16 decimals).
     """
-    shortest = Decimal(repr(round(number, 9)))
+    magnitude = math.floor(math.log10(abs(number))) if number else 0
+    shortest = Decimal(repr(round(number, max(9, 14 - magnitude))))
     with localcontext() as context:
         # quantize() fails beyond the context's precision (28 digits by default).
         context.prec = max(context.prec, shortest.adjusted() + decimals + 2)
