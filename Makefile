@@ -29,7 +29,8 @@ LINT_PATHS := $(wildcard src tests bench)
 VENDOR := src/performa/web/static/vendor
 ASSETS := $(VENDOR)/.copied
 
-.PHONY: run test lint typecheck test-sqlite test-postgres browser-deps apt-deps bench load audit \
+.PHONY: run test lint typecheck test-sqlite test-postgres browser-deps apt-deps bench load load-sqlite \
+	audit \
 	clean
 
 $(INSTALLED): pyproject.toml
@@ -84,6 +85,10 @@ bench: $(INSTALLED)
 load: $(INSTALLED)
 	scripts/ensure-postgres.sh
 	$(BIN)/python bench/load.py
+
+# The same load on the default install: SQLite (one file, writers queue, WAL for readers).
+load-sqlite: $(INSTALLED)
+	$(BIN)/python bench/load.py --database-url sqlite:///$(CURDIR)/var/load.sqlite3
 
 # Known vulnerabilities of every package installed in .venv (the pinned dependencies and what
 # they pulled in), from PyPI's advisory data (pip-audit's default, api.osv.dev, is not used).

@@ -1,15 +1,18 @@
-"""Load on the live app over PostgreSQL: prints figures, asserts nothing but «no lost writes».
+"""Load on the live app: prints figures, asserts nothing but «no lost writes».
 
-Creates a throwaway PostgreSQL database, loads the demo (Pistoia-Prato 2022, 372 indicators,
-30/09 open), serves it with gunicorn as production would (DEBUG off), and runs locust
-headless: 50 concurrent users, three readers of results and tree for each writer typing
-values through the API, for 60 s. Then prints throughput, p50/p95 latency and errors per
-kind of request, and checks that every write the server acknowledged is in the audit trail
-(a 409 on two writes to one value is the locking doing its job, counted apart).
+Creates a throwaway database (PostgreSQL, or a SQLite file with ``--database-url
+sqlite:////tmp/load.sqlite3``), loads the demo (Pistoia-Prato 2022, 372 indicators, 30/09
+open), serves it with gunicorn as production would (DEBUG off), and runs locust headless: 50
+concurrent users, three readers of results and tree for each writer typing values through the
+API, and one office uploading a third of the values in bulk every few seconds, for 60 s. Then
+prints throughput, p50/p95 latency and errors per kind of request — single saves made while a
+bulk upload was running apart, which is how long a bulk upload makes other offices wait — and
+checks that every write the server acknowledged is in the audit trail (a 409 on two writes to
+one value is the locking doing its job, counted apart).
 
-    python bench/load.py [--users 50] [--seconds 60] [--database-url postgres://…]
+    python bench/load.py [--users 50] [--seconds 60] [--database-url postgres://…|sqlite:///…]
 
-Needs a PostgreSQL server (scripts/ensure-postgres.sh) whose role may create databases.
+PostgreSQL needs a server (scripts/ensure-postgres.sh) whose role may create databases.
 """
 
 from __future__ import annotations
@@ -35,9 +38,14 @@ PORT = 8765
 
 
 def recreate_database(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":  # sqlite:////absolute/path (as dj-database-url reads it)
+        path = Path(parts.path[1:])
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
     import psycopg
 
-    parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
@@ -59,7 +67,7 @@ def prepare(url: str) -> dict[str, object]:
     from performa.accounts.tokens import create_token
     from performa.cli import main as performa
     from performa.measures.computing import uses_resources
-    from performa.measures.models import Period
+    from performa.measures.models import MeasuredValue, Period
     from performa.plans.models import Indicator
 
     call_command("migrate", verbosity=0)
@@ -73,13 +81,29 @@ def prepare(url: str) -> dict[str, object]:
     version = period.cycle.current_version()
     # Indicators typed directly as a count: any whole number is a valid value for them.
     indicators = Indicator.objects.filter(version=version, formula="")
-    typed = [i.pk for i in indicators if i.unit in ("n.", "n") and not uses_resources(i)]
+    typed = [i for i in indicators if i.unit in ("n.", "n") and not uses_resources(i)]
     readers = [create_token(User.objects.get(username=name), "carico")[1]
                for name in ("pianificazione", "dirigente.promozione", "oiv", "lettore")]
     writer = create_token(User.objects.get(username="pianificazione"), "carico")[1]
+    revisions = dict(MeasuredValue.objects.filter(period=period, indicator__isnull=False)
+                     .values_list("indicator_id", "revision"))
+    # Every third indicator belongs to the office that uploads in bulk, the rest are typed
+    # one by one: a bulk upload and single saves never touch the same value, so any wait
+    # between them is the locking's, not a real conflict.
+    bulk = typed[::3]
+    positions = {}
+    for indicator in bulk:
+        card = list(Indicator.objects.filter(
+            version=version, operational_objective__code=indicator.operational_objective.code))
+        positions[indicator.pk] = (indicator.operational_objective.code,
+                                   card.index(indicator) + 1)
     return {"body": period.cycle.body_id, "period": period.pk, "year": period.cycle.year,
-            "indicators": typed, "indicator_count": Indicator.objects.filter(
-                version=version).count(), "readers": readers, "writer": writer}
+            "indicators": [i.pk for i in typed if i not in bulk],
+            "bulk": [{"indicator_id": i, "objective": code, "indicator": position}
+                     for i, (code, position) in positions.items()],
+            "revisions": {str(i): r for i, r in revisions.items()},
+            "indicator_count": Indicator.objects.filter(version=version).count(),
+            "readers": readers, "writer": writer}
 
 
 def serve(url: str, workdir: Path) -> subprocess.Popen[bytes]:
@@ -89,6 +113,10 @@ def serve(url: str, workdir: Path) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "performa.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
          "--workers", "3", "--threads", "4", "--timeout", "120",
+         # Longer than a client keeps a connection idle between two requests (locust's users
+         # wait up to 4 s): with gunicorn's default of 2 s, the server closed connections the
+         # client was just reusing, and those requests failed as "HTTP 0" / connection reset.
+         "--keep-alive", "75",
          "--log-level", "warning"], env=env)
     for _ in range(100):
         try:

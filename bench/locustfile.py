@@ -1,5 +1,6 @@
-"""Locust users for bench/load.py: readers of the plan and results, and office staff typing
-values through the API. Not run alone: bench/load.py writes the configuration it reads.
+"""Locust users for bench/load.py: readers of the plan and results, office staff typing
+values through the API, and one office uploading its values in bulk. Not run alone:
+bench/load.py writes the configuration it reads.
 
 Every acknowledged write (HTTP 200) is logged with the revision and the value the server
 returned, so load.py can check afterwards that each one is in the audit trail: a write the
@@ -11,9 +12,10 @@ from __future__ import annotations
 import json
 import os
 import random
+import uuid
 from typing import Any
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant, events, task
 
 CONFIG: dict[str, Any] = json.loads(
     open(os.environ["PERFORMA_LOAD_CONFIG"], encoding="utf-8").read()  # noqa: SIM115
@@ -53,6 +55,12 @@ class Reader(HttpUser):
                         name="lettura: valori")
 
 
+# The revision each value is at, as the clients last saw it (one process: locust's users are
+# greenlets). A write states what it read; on a 409 the answer tells the newer revision.
+REVISIONS: dict[int, int] = {int(k): v for k, v in CONFIG["revisions"].items()}
+BULK_RUNNING: list[bool] = [False]
+
+
 class Writer(HttpUser):
     """Office staff typing this period's values, each on an indicator of the plan."""
 
@@ -66,18 +74,55 @@ class Writer(HttpUser):
     @task
     def enter_value(self) -> None:
         indicator = random.choice(CONFIG["indicators"])
-        payload = {"value": str(random.randint(1, 999_999)), "reason": "prova di carico"}
+        payload = {"value": str(random.randint(1, 999_999)), "reason": "prova di carico",
+                   "revision": REVISIONS.get(indicator, 0)}
+        name = "scrittura: valore" + (" (durante un caricamento massivo)"
+                                      if BULK_RUNNING[0] else "")
         with self.client.put(f"{self.base}/indicators/{indicator}/value", json=payload,
-                             name="scrittura: valore", catch_response=True) as response:
+                             name=name, catch_response=True) as response:
             if response.status_code == 200:
                 stored = response.json()["value"]
+                REVISIONS[indicator] = max(REVISIONS.get(indicator, 0), stored["revision"])
                 ACKNOWLEDGED.append({"indicator": indicator, "revision": stored["revision"],
                                      "value": stored["value"], "id": stored["id"]})
             elif response.status_code == 409:  # two people on one value: refused, by design
+                REVISIONS[indicator] = response.json()["details"]["revision"]
                 REFUSED_CONFLICTS.append(indicator)
                 response.success()
             else:
                 response.failure(f"HTTP {response.status_code}: {response.text[:200]}")
+
+
+class BulkUploader(HttpUser):
+    """One office sending its values all at once through the bulk endpoint, as an
+    integration does; its indicators are nobody else's, so it never meets a conflict."""
+
+    fixed_count = 1
+    wait_time = constant(4)
+
+    def on_start(self) -> None:
+        self.client.headers["Authorization"] = f"Bearer {CONFIG['writer']}"
+        self.path = (f"/api/v1/bodies/{CONFIG['body']}/periods/{CONFIG['period']}/"
+                     "values/bulk")
+
+    @task
+    def upload(self) -> None:
+        rows = [{"objective": row["objective"], "indicator": row["indicator"],
+                 "value": str(random.randint(1, 999_999)),
+                 "revision": REVISIONS.get(row["indicator_id"], 0)} for row in CONFIG["bulk"]]
+        BULK_RUNNING[0] = True
+        try:
+            with self.client.post(self.path, json={"values": rows, "reason": "prova di carico"},
+                                  headers={"Idempotency-Key": uuid.uuid4().hex},
+                                  name=f"caricamento massivo ({len(rows)} valori)",
+                                  catch_response=True) as response:
+                if response.status_code == 200:
+                    for row in CONFIG["bulk"]:
+                        REVISIONS[row["indicator_id"]] = REVISIONS.get(row["indicator_id"], 0) + 1
+                else:
+                    response.failure(f"HTTP {response.status_code}: {response.text[:200]}")
+        finally:
+            BULK_RUNNING[0] = False
 
 
 @events.test_stop.add_listener
