@@ -57,7 +57,10 @@ def _list(args: argparse.Namespace) -> int:
     if user is None:
         return 2
     for token in user.api_tokens.all():  # type: ignore[attr-defined]
-        state = f"revocato il {token.revoked_at:%d/%m/%Y}" if token.revoked_at else "attivo"
+        state = "attivo"
+        if token.revoked_at:
+            reason = f" ({token.revoked_reason})" if token.revoked_reason else ""
+            state = f"revocato il {token.revoked_at:%d/%m/%Y}{reason}"
         print(f"{token.pk}\t{token.prefix}…\t{token.name}\t{state}")
     return 0
 

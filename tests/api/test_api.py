@@ -313,7 +313,13 @@ def test_the_browser_session_works_too_but_writes_need_the_csrf_token(
 
 
 def test_tokens_are_created_listed_and_revoked_by_their_owner(site: dict[str, Any]) -> None:
-    created = site["oiv"].send("post", "/tokens", {"name": "script OIV"})
+    # Created from the owner's browser session (a password login), never by a token.
+    minted = site["oiv"].send("post", "/tokens", {"name": "figlio"})
+    assert minted.status_code == 403 and minted.json()["code"] == "forbidden"
+    browser = Client()
+    browser.force_login(User.objects.get(username="oiv"))
+    created = browser.post(f"{API}/tokens", json.dumps({"name": "script OIV"}),
+                           content_type="application/json")
     assert created.status_code == 201 and created.json()["key"].startswith("pf_")
     assert len(site["oiv"].get("/tokens").json()) == 2
     mine = created.json()["id"]

@@ -70,6 +70,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("creato il", auto_now_add=True)
     last_used_at = models.DateTimeField("ultimo uso", null=True, blank=True)
     revoked_at = models.DateTimeField("revocato il", null=True, blank=True)
+    # Who revoked it and why: its owner, the command line, or the loss of access itself (the
+    # account deactivated, its last role taken away), so the tokens page can say which.
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name="revocato da")
+    revoked_reason = models.CharField("motivo della revoca", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "token API"
@@ -82,3 +87,4 @@ class ApiToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+

@@ -1,7 +1,9 @@
 """Who is calling: a personal token (``Authorization: Bearer pf_…``) or the browser session.
 
 Integrations use tokens; the session lets a logged-in user's own page scripts call the API,
-and then CSRF applies to writes, as for any form.
+and then CSRF applies to writes, as for any form. A request authenticated by a token carries
+it as ``request.api_token`` (see ``by_token``): what only a person logged in with a password
+may do — creating tokens — asks it.
 """
 
 from __future__ import annotations
@@ -12,15 +14,24 @@ from django.http import HttpRequest
 from ninja import security
 from ninja.security import HttpBearer
 
-from performa.accounts.tokens import user_for_key
+from performa.accounts.models import ApiToken
+from performa.accounts.tokens import token_for_key
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        user = user_for_key(token)
-        if user is not None:
-            request.user = user  # so history rows and actions see the caller
-        return user
+        found = token_for_key(token)
+        if found is None:
+            return None
+        request.user = found.user  # so history rows and actions see the caller
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
+
+
+def by_token(request: HttpRequest) -> ApiToken | None:
+    """The token that authenticated ``request``, or None (the browser session)."""
+    token: ApiToken | None = getattr(request, "api_token", None)
+    return token
 
 
 class SessionAuth(security.SessionAuth):
