@@ -58,7 +58,7 @@ from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
 from performa.accounts.access import SYSTEM
-from performa.accounts.models import ApiToken, Membership, Role
+from performa.accounts.models import ApiToken, Invitation, Membership, Role
 from performa.accounts.tokens import create_token
 from performa.interchange.database import store_plan
 from performa.measures import actions
@@ -267,6 +267,16 @@ GRANTED = Check(lambda t: Membership.objects.filter(user__username=f"nuovo{t['ma
                 lambda t, after: after == 1)
 REVOKED = Check(lambda t: Membership.objects.filter(pk=t["membership"]).exists(),
                 lambda t, after: after is False)
+
+
+def _invitation(key: str, status: Invitation.Status) -> Check:
+    return Check(lambda t: Invitation.objects.get(pk=t[key]).status,
+                 lambda t, after: after == status)
+
+
+ACCEPTED = _invitation("invitation_accept", Invitation.Status.ACCEPTED)
+DECLINED = _invitation("invitation_decline", Invitation.Status.DECLINED)
+WITHDRAWN = _invitation("invitation_withdraw", Invitation.Status.WITHDRAWN)
 INDICATOR_EDITED = Check(lambda t: plans.Indicator.objects.get(pk=t["draft_indicator"]).description,
                          lambda t, after: after == f"Descrizione {t['marker']}")
 
@@ -450,6 +460,17 @@ MATRIX = [
          check=GRANTED),
     page("POST", "member_revoke", "login  ok     403    403    403    403    403    403    404",
          kwargs={"membership_id": "{membership}"}, check=REVOKED),
+    page("POST", "member_withdraw",
+                                  "login  ok     403    403    403    403    403    403    404",
+         kwargs={"invitation_id": "{invitation_withdraw}"}, check=WITHDRAWN),
+    # Invitations: each person answers their own (someone else's is as if it did not exist).
+    page("GET",  "invitations",   "login  ok     ok     ok     ok     ok     ok     ok     ok"),
+    page("POST", "invitation_accept",
+                                  "login  ok     ok     ok     ok     404    ok     ok     ok",
+         kwargs={"invitation_id": "{invitation_accept}"}, check=ACCEPTED),
+    page("POST", "invitation_decline",
+                                  "login  ok     ok     ok     ok     404    ok     ok     ok",
+         kwargs={"invitation_id": "{invitation_decline}"}, check=DECLINED),
     # Django's admin: staff only, and no actor is staff.
     page("GET",  "admin:index",   "login  login  login  login  login  login  login  login  login"),
 
@@ -653,6 +674,8 @@ def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
     cycle, body = version.cycle, version.cycle.body
     units = {u.name: u for u in body.org_units.all()}
     elsewhere = plans.Body.objects.create(name="Camera di Commercio Altrove")
+    # The body whose invitations the actors accept or decline: no case reads it.
+    inviting = plans.Body.objects.create(name="Camera di Commercio che invita")
     users = {}
     for username, (role, unit) in USERS.items():
         user = User.objects.create_user(username, password=PASSWORD)
@@ -725,6 +748,11 @@ def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
             "membership": Membership.objects.create(
                 user=User.objects.create_user(f"da.togliere.{n}"), body=body,
                 role=Role.READER).pk,
+            "invitation_withdraw": Invitation.objects.create(
+                body=body, username=f"invitato.{n}", role=Role.READER).pk,
+            **{f"invitation_{answer}": Invitation.objects.create(
+                body=inviting, username=owner.username, role=role).pk
+               for answer, role in (("accept", Role.READER), ("decline", Role.EVALUATOR))},
         }
     return targets, users
 

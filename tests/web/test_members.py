@@ -1,16 +1,19 @@
-"""Utenti e ruoli: the body's administrator gives and takes roles, without the Django admin."""
+"""Utenti e ruoli: the body's administrator gives and takes roles, without the Django admin;
+people of other bodies are invited, and nothing about their accounts leaks."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from performa.accounts import access
-from performa.accounts.models import Membership, Role
+from performa.accounts.models import Invitation, Membership, Role
 from performa.interchange.database import store_plan
 from performa.interchange.document import PlanDocument
 from performa.plans.models import Body
@@ -83,7 +86,6 @@ def test_an_existing_account_gets_one_more_role_and_keeps_its_password(
      "Il ruolo Referente va assegnato a un ufficio."),
     ({"username": "nuovo", "role": "head", "org_unit": "office", "password": "Digitale-2022!"},
      "Il ruolo Dirigente va assegnato a un&#x27;area."),
-    ({"username": "nuovo", "role": "reader"}, "Per un nuovo utente indicare una password."),
     ({"username": "nuovo", "role": "reader", "password": "nuovo"},
      "Questa password è troppo corta: deve contenere almeno 8 caratteri."),
     ({"username": "nuovo", "role": "reader", "password": "Digitale-2022!", "email": "no"},
@@ -153,3 +155,116 @@ def test_only_the_administrator_manages_roles(site: dict[str, Any]) -> None:
     assert "Utenti e ruoli" not in menu.content.decode()
     assert "Utenti e ruoli" in site["admin"].get(
         reverse("web:dashboard", kwargs={"body_id": site["body"].pk})).content.decode()
+
+
+# --------------------------------------------------------------------------- other bodies
+
+
+@pytest.fixture
+def elsewhere(site: dict[str, Any]) -> User:
+    """Someone with a role in another body: nothing of theirs is the administrator's."""
+    other = Body.objects.create(name="Camera di Commercio Altrove")
+    person = User.objects.create_user("m.bianchi", password=PASSWORD, first_name="Maria",
+                                      last_name="Bianchi", email="m.bianchi@altrove.example")
+    person.last_login = timezone.make_aware(timezone.datetime(2022, 3, 14, 9, 26))
+    person.save()
+    Membership.objects.create(user=person, body=other, role=Role.PLANNING)
+    return person
+
+
+def _answer(site: dict[str, Any], username: str, **extra: str) -> tuple[int, str, list[str]]:
+    """What the administrator learns from asking a role for ``username``: the status, where
+    it leads, and the messages shown there — the name itself written as «X»."""
+    response = site["admin"].post(url(site, "member_grant"),
+                                  {"username": username, "role": "reader", **extra})
+    location = response.get("Location", "")
+    page = site["admin"].get(location).content.decode() if location else ""
+    shown = re.findall(r'<div class="alert[^"]*" role="(?:status|alert)">(.*?)</div>', page)
+    return response.status_code, location, [text.replace(username, "X") for text in shown]
+
+
+def test_an_account_of_another_body_answers_as_an_unknown_name_and_is_only_invited(
+        site: dict[str, Any], elsewhere: User) -> None:
+    existing = _answer(site, "m.bianchi")
+    unknown = _answer(site, "nessuno.tale")
+    assert existing == unknown  # no oracle: same status, same place, same words
+    status, location, [message] = existing
+    assert status == 302 and location == url(site)
+    assert "Se l&#x27;account esiste" in message and "solo se lo accetta" in message
+    page = site["admin"].get(url(site)).content.decode()
+    for secret in ("Maria", "Bianchi", "altrove.example", "14/03/2022", "Altrove"):
+        assert secret not in page
+    assert "m.bianchi" in page and "nessuno.tale" in page  # both listed as invited, alike
+    assert not Membership.objects.filter(user=elsewhere, body=site["body"]).exists()
+    assert Invitation.objects.filter(status="pending").count() == 2
+
+
+def test_a_new_account_with_a_taken_name_is_not_created_and_answers_the_same(
+        site: dict[str, Any], elsewhere: User) -> None:
+    account = {"password": "Digitale-2022!", "first_name": "Mario", "last_name": "Rossi"}
+    taken = _answer(site, "m.bianchi", **account)
+    assert taken == _answer(site, "nessuno.tale")
+    elsewhere.refresh_from_db()
+    assert elsewhere.check_password(PASSWORD) and elsewhere.get_full_name() == "Maria Bianchi"
+    assert not Membership.objects.filter(user=elsewhere, body=site["body"]).exists()
+    # A weak password is refused whoever holds the name: no oracle there either.
+    weak = {"role": "reader", "password": "corta"}
+    for username in ("m.bianchi", "libero"):
+        refused = site["admin"].post(url(site, "member_grant"), {"username": username, **weak})
+        assert refused.status_code == 422 and "troppo corta" in refused.content.decode()
+
+
+def test_the_invited_person_accepts_and_the_role_is_in_the_history(
+        site: dict[str, Any], elsewhere: User) -> None:
+    site["admin"].post(url(site, "member_grant"), {
+        "username": "m.bianchi", "role": "staff", "org_unit": site["office"].pk})
+    person = Client()
+    login = person.post(reverse("web:login"), {"username": "m.bianchi", "password": PASSWORD})
+    assert login.status_code == 302
+    page = person.get(reverse("web:invitations")).content.decode()
+    assert "Ha un invito" in page  # told at login
+    assert "Camera di Commercio di Prova" in page and "Punto Impresa Digitale" in page
+    invitation = Invitation.objects.get(username="m.bianchi")
+    accepted = person.post(reverse("web:invitation_accept", args=[invitation.pk]), follow=True)
+    assert "Invito accettato" in accepted.content.decode()
+    membership = Membership.objects.get(user=elsewhere, body=site["body"])
+    assert access.can_enter(elsewhere, site["body"], site["office"])
+    record = membership.history.get()
+    assert record.history_user == elsewhere
+    assert record.history_change_reason == "invito di amministratore accettato"
+    invitation.refresh_from_db()
+    assert invitation.status == "accepted" and invitation.answered_at is not None
+    assert "Nessun invito in attesa" in person.get(reverse("web:invitations")).content.decode()
+    # Now a member: the administrator sees the name and gives further roles at once.
+    assert "Maria Bianchi" in site["admin"].get(url(site)).content.decode()
+    again = site["admin"].post(url(site, "member_grant"), {"username": "m.bianchi",
+                                                           "role": "reader"})
+    assert again.status_code == 302
+    fresh = User.objects.get(pk=elsewhere.pk)  # access caches roles on the object
+    assert access.roles(fresh, site["body"]) == {Role.STAFF, Role.READER}
+
+
+def test_an_invitation_is_declined_withdrawn_or_someone_elses(
+        site: dict[str, Any], elsewhere: User) -> None:
+    for role in ("reader", "evaluator"):
+        site["admin"].post(url(site, "member_grant"), {"username": "m.bianchi", "role": role})
+    site["admin"].post(url(site, "member_grant"), {"username": "m.bianchi", "role": "reader"})
+    reader, evaluator = (Invitation.objects.get(role=role) for role in ("reader", "evaluator"))
+    person = Client()
+    person.force_login(elsewhere)
+    # Another person's invitation is as if it did not exist, to accept or to decline.
+    assert site["planning"].post(reverse("web:invitation_accept", args=[reader.pk])) \
+        .status_code == 404
+    assert site["planning"].post(reverse("web:invitation_decline", args=[reader.pk])) \
+        .status_code == 404
+    assert person.post(reverse("web:invitation_decline", args=[reader.pk])).status_code == 302
+    assert site["admin"].post(url(site, "member_withdraw", invitation_id=evaluator.pk)) \
+        .status_code == 302
+    assert person.post(reverse("web:invitation_accept", args=[evaluator.pk])).status_code == 404
+    assert person.post(reverse("web:invitation_accept", args=[reader.pk])).status_code == 404
+    assert [i.status for i in Invitation.objects.order_by("pk")] == ["declined", "withdrawn"]
+    assert not Membership.objects.filter(user=elsewhere, body=site["body"]).exists()
+    # Only the administrator withdraws.
+    pending = Invitation.objects.create(body=site["body"], username="x", role="reader")
+    assert site["planning"].post(url(site, "member_withdraw", invitation_id=pending.pk)) \
+        .status_code == 403

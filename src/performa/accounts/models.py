@@ -88,3 +88,41 @@ class ApiToken(models.Model):
     def active(self) -> bool:
         return self.revoked_at is None
 
+
+class Invitation(models.Model):
+    """A body's offer of a role to an account its administrator cannot see.
+
+    User names are unique across the instance, but people belong to bodies: a body's
+    administrator must learn nothing about an account of another body (not whether it exists,
+    nor its name or last login) and cannot enrol it. So a role for someone who is not yet a
+    member is an invitation, stored by user name whether or not such an account exists — saving
+    and listing it look the same either way — and the role is given only when the person
+    accepts (the membership's history then names them and who invited them).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "in attesa"
+        ACCEPTED = "accepted", "accettato"
+        DECLINED = "declined", "rifiutato"
+        WITHDRAWN = "withdrawn", "ritirato"
+
+    body = models.ForeignKey(Body, models.CASCADE, related_name="invitations",
+                             verbose_name="ente")
+    username = models.CharField("nome utente", max_length=150, db_index=True)
+    role = models.CharField("ruolo", max_length=12, choices=Role.choices)
+    org_unit = models.ForeignKey(OrgUnit, models.CASCADE, null=True, blank=True,
+                                 related_name="invitations", verbose_name="area o ufficio")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name="invitato da")
+    created_at = models.DateTimeField("creato il", auto_now_add=True)
+    status = models.CharField("stato", max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    answered_at = models.DateTimeField("risposto il", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invito"
+        verbose_name_plural = "inviti"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.get_role_display()} ({self.body})"

@@ -11,11 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpRequest
 from simple_history.models import HistoricalRecords
 
-from .models import Membership
+from .models import Invitation, Membership
 from .tokens import DEACTIVATED, LAST_ROLE_REMOVED, revoke_all
 
 
@@ -41,3 +44,17 @@ def _last_role_removed(sender: Any, instance: Membership, **kwargs: Any) -> None
     if not Membership.objects.filter(user_id=instance.user_id).exists():
         revoke_all(instance.user_id, reason=LAST_ROLE_REMOVED, actor=_acting_user(instance))
 
+
+@receiver(user_logged_in, dispatch_uid="performa_pending_invitations")
+def _pending_invitations(sender: Any, request: HttpRequest | None, user: Any,
+                         **kwargs: Any) -> None:
+    """Tell the person at login that a body invited them (the *Inviti* page lists them)."""
+    if request is None:
+        return
+    count = Invitation.objects.filter(username=user.get_username(),
+                                      status=Invitation.Status.PENDING).count()
+    if count:
+        text = "un invito" if count == 1 else f"{count} inviti"
+        messages.info(request, f"Ha {text} a lavorare con un altro ente, in attesa di "
+                               "risposta: li trova nella pagina «Inviti» (/profilo/inviti/).",
+                      fail_silently=True)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from performa.web.views import home
+from performa.web.views import home, members
 
 app_name = "web"
 
@@ -18,5 +18,12 @@ urlpatterns = [
     path("", include("performa.web.urls_history")),
     path("enti/<int:body_id>/documenti/", include("performa.web.urls_documents")),
     path("enti/<int:body_id>/utenti/", include("performa.web.urls_members")),
+    path("enti/<int:body_id>/utenti/inviti/<int:invitation_id>/ritira/", members.withdraw,
+         name="member_withdraw"),
+    path("profilo/inviti/", members.invitations_page, name="invitations"),
+    path("profilo/inviti/<int:invitation_id>/accetta/", members.accept,
+         name="invitation_accept"),
+    path("profilo/inviti/<int:invitation_id>/rifiuta/", members.decline,
+         name="invitation_decline"),
     path("profilo/token/", include("performa.web.urls_tokens")),
 ]

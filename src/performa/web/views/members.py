@@ -1,4 +1,5 @@
-"""Utenti e ruoli: the body's administrator gives and takes roles (accounts.members)."""
+"""Utenti e ruoli: the body's administrator gives and takes roles (accounts.members); the
+*Inviti* page, where a person invited by another body accepts or declines."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from performa.accounts import members
-from performa.accounts.models import SCOPED, Role
+from performa.accounts.models import SCOPED, Invitation, Role
 from performa.plans.models import Body, OrgUnit
 from performa.web.access import body_for
 
@@ -29,6 +30,7 @@ def _page(request: HttpRequest, body: Body, errors: dict[str, list[str]] | None 
     units = OrgUnit.objects.filter(body=body, kind__in=SCOPED.values()).order_by("kind", "name")
     return render(request, "web/members/members.html", {
         "body": body, "members": members.members(body), "units": units,
+        "invitations": members.pending_invitations(body),
         "roles": Role.choices, "scoped": [str(r) for r in SCOPED],
         "errors": errors or {}, "sent": {f: request.POST.get(f, "") for f in FIELDS},
     }, status=status)
@@ -54,8 +56,11 @@ def grant(request: HttpRequest, body_id: int) -> HttpResponse:
             password=request.POST.get("password", ""))
     except ValidationError as error:
         return _page(request, body, error.message_dict, status=422)
-    messages.success(request, f"Ruolo {granted.get_role_display()} assegnato a "
-                              f"{granted.user.get_username()}.")
+    if isinstance(granted, Invitation):
+        messages.info(request, members.invited_message(granted))
+    else:
+        messages.success(request, f"Ruolo {granted.get_role_display()} assegnato a "
+                                  f"{granted.user.get_username()}.")
     return redirect("web:members", body_id=body.pk)
 
 
@@ -72,3 +77,48 @@ def revoke(request: HttpRequest, body_id: int, membership_id: int) -> HttpRespon
     messages.success(request, f"Ruolo {revoked.get_role_display()} tolto a "
                               f"{revoked.user.get_username()}.")
     return redirect("web:members", body_id=body.pk)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, body_id: int, invitation_id: int) -> HttpResponse:
+    body = _managed_body(request, body_id)
+    try:
+        invitation = members.withdraw(request.user, body, invitation_id)
+    except LookupError:
+        raise Http404 from None
+    messages.success(request, f"Invito per «{invitation.username}» ritirato.")
+    return redirect("web:members", body_id=body.pk)
+
+
+@login_required
+@require_safe
+def invitations_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/members/invitations.html",
+                  {"invitations": members.invitations_for(request.user)})
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    try:
+        membership = members.accept(request.user, invitation_id)
+    except LookupError:
+        raise Http404 from None
+    except ValidationError as error:  # the unit no longer fits the role, say
+        messages.error(request, "L'invito non può essere accettato: " + " ".join(error.messages))
+        return redirect("web:invitations")
+    messages.success(request, f"Invito accettato: ora ha il ruolo "
+                              f"{membership.get_role_display()} in {membership.body}.")
+    return redirect("web:invitations")
+
+
+@login_required
+@require_POST
+def decline(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    try:
+        invitation = members.decline(request.user, invitation_id)
+    except LookupError:
+        raise Http404 from None
+    messages.success(request, f"Invito di {invitation.body} rifiutato.")
+    return redirect("web:invitations")
