@@ -16,6 +16,8 @@ Variables:
     PERFORMA_FAST_HASHER use a fast, insecure password hasher (default: on under pytest only)
     PERFORMA_LOGIN_FAILURES         failed logins (same user name, same address) before a
                                     lock-out (default: 5)
+    PERFORMA_LOGIN_FAILURES_PER_ADDRESS  failed logins from one address, whatever the user
+                                    names, before that address is locked out (default: 20)
     PERFORMA_LOGIN_COOLOFF_MINUTES  how long a lock-out lasts (default: 15)
     PERFORMA_SESSION_HOURS          a session ends this long after login (default: 8) or when
                                     the browser is closed
@@ -204,16 +206,23 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Login throttling (django-axes): after PERFORMA_LOGIN_FAILURES failed logins for one user name
 # from one address, that pair is locked out for PERFORMA_LOGIN_COOLOFF_MINUTES (a failure during
-# the lock-out starts it again); a successful login clears the count. The web login and the
-# admin login both go through authenticate(), so both are throttled. AxesStandaloneBackend only
-# checks the lock-out and must come first; ModelBackend does the authenticating.
+# the lock-out starts it again); a successful login clears that pair's count. After
+# PERFORMA_LOGIN_FAILURES_PER_ADDRESS failures from one address over any user names (a password
+# sprayed across accounts), the whole address is locked out the same way: axes has one limit
+# for every lock-out parameter, so LoginThrottle (performa.web.views.lockout) gives the
+# address-wide count its own. The web login and the admin login both go through
+# authenticate(), so both are throttled. AxesStandaloneBackend only checks the lock-out and
+# must come first; ModelBackend does the authenticating.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("PERFORMA_LOGIN_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("PERFORMA_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+LOGIN_FAILURES_PER_ADDRESS = env_int("PERFORMA_LOGIN_FAILURES_PER_ADDRESS", 20,
+                                     minimum=AXES_FAILURE_LIMIT)
+AXES_HANDLER = "performa.web.views.lockout.LoginThrottle"
 AXES_RESET_ON_SUCCESS = True
 # The Italian "accesso temporaneamente bloccato" page, status 429 (performa.web.views.lockout).
 AXES_LOCKOUT_CALLABLE = "performa.web.views.lockout.locked_out"

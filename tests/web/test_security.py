@@ -164,6 +164,40 @@ def test_test_client_login_goes_through_axes(client: Client, user: User) -> None
     assert client.get("/enti/").status_code == 200
 
 
+def test_a_password_sprayed_over_many_user_names_locks_the_address(client: Client,
+                                                                    user: User) -> None:
+    """Never five failures for one name, but twenty from one address: the address is locked
+    out for everyone, whatever name it tries next, and other addresses are not."""
+    limit = django_settings.LOGIN_FAILURES_PER_ADDRESS
+    assert limit == 20 and limit > django_settings.AXES_FAILURE_LIMIT
+    statuses = [attempt(client, "Primavera2024", username=f"utente{n}").status_code
+                for n in range(limit)]
+    assert statuses == [200] * (limit - 1) + [429]
+    locked = attempt(client, PASSWORD)  # a real user, the right password, the same address
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert BLOCKED in page and "da questo indirizzo, con qualsiasi nome utente" in page
+    assert "«pianificazione»" not in page
+    assert attempt(Client(), PASSWORD, address="10.1.2.3").status_code == 302
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert attempt(Client(), PASSWORD).status_code == 302  # after the cool-off
+
+
+def test_a_successful_login_does_not_clear_the_address_count(client: Client,
+                                                            user: User) -> None:
+    """An attacker holding one valid account cannot log in between rounds of spraying to
+    start the address-wide count again: a success clears only its own name's failures."""
+    limit = django_settings.LOGIN_FAILURES_PER_ADDRESS
+    fail(client, 2)  # the user's own typos: forgiven by the success
+    for n in range(limit - 3):
+        attempt(Client(), "Primavera2024", username=f"utente{n}")
+    assert attempt(Client(), PASSWORD).status_code == 302
+    assert not AccessAttempt.objects.filter(username="pianificazione").exists()
+    assert attempt(Client(), "Primavera2024", username="altro").status_code == 200
+    assert attempt(Client(), "Primavera2024", username="altro2").status_code == 200
+    assert attempt(Client(), "Primavera2024", username="altro3").status_code == 429
+
+
 def test_client_address_behind_a_proxy(settings: Settings) -> None:
     factory = RequestFactory()
     forwarded = factory.get("/", REMOTE_ADDR="10.0.0.1",
