@@ -158,21 +158,37 @@ def rewrite(source: Path, target: Path, **members: bytes) -> Path:
     return target
 
 
-def with_data(source: Path, target: Path, data: list[dict[str, Any]]) -> Path:
+def with_data(source: Path, target: Path, data: list[dict[str, Any]], *,
+              sign: bool = True) -> Path:
     """A backup whose data is ``data``, with a manifest that agrees with it (checksum and
-    counts): only the checks on content and the database can refuse it."""
+    counts) and, with ``sign``, signed with this instance's key: only the checks on content
+    and the database can refuse it. Without ``sign`` it keeps the old signature, as whoever
+    edits a backup without the key has to."""
     import hashlib
 
     raw = json.dumps(data, ensure_ascii=False).encode()
     head = manifest(source)
     head["data"] = {"name": backup.DATA, "bytes": len(raw),
                     "sha256": hashlib.sha256(raw).hexdigest()}
-    return rewrite(source, target, **{backup.DATA: raw,
-                                      backup.MANIFEST: json.dumps(head).encode()})
+    head_raw = json.dumps(head).encode()
+    members = {backup.DATA: raw, backup.MANIFEST: head_raw}
+    if sign:
+        members[backup.SIGNATURE] = backup.signature_member(head_raw, backup.instance_key())
+    return rewrite(source, target, **members)
 
 
-def refused(path: Path, capsys: pytest.CaptureFixture[str], *words: str) -> str:
-    assert main(["restore", str(path)]) == 2
+def without(source: Path, target: Path, name: str) -> Path:
+    """A copy of the backup ``source`` without the member ``name``."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            if info.filename != name:
+                new.writestr(info.filename, old.read(info.filename))
+    return target
+
+
+def refused(path: Path, capsys: pytest.CaptureFixture[str], *words: str,
+            options: tuple[str, ...] = ()) -> str:
+    assert main(["restore", str(path), *options]) == 2
     err = capsys.readouterr().err
     assert err.startswith("errore: ") and "Nessuna modifica è stata fatta." in err, err
     for word in words:
@@ -212,7 +228,12 @@ def test_every_model_of_our_apps_is_backed_up_or_excluded() -> None:
 def test_backup_holds_the_body_and_no_api_tokens(demo: Demo) -> None:
     head = manifest(demo.archive)
     data = records(demo.archive)
-    assert head["format"] == "performa-backup" and head["format_version"] == 1
+    assert head["format"] == "performa-backup" and head["format_version"] == 2
+    with zipfile.ZipFile(demo.archive) as archive:  # signed, with this instance's key
+        signature = json.loads(archive.read(backup.SIGNATURE))
+        assert archive.read(backup.SIGNATURE) == backup.signature_member(
+            archive.read(backup.MANIFEST), backup.instance_key())
+    assert signature["algorithm"] == "HMAC-SHA256" and signature["key"] == "instance"
     assert head["body"]["name"] == BODY and head["created_at"]
     from performa import __version__
 
@@ -272,6 +293,8 @@ def test_round_trip_into_an_empty_instance(demo: Demo, tmp_path: Path,
     assert main(["restore", str(demo.archive)]) == 0
     out = capsys.readouterr().out
     assert f"Ripristinato «{BODY}»" in out and "1 file di evidenza" in out
+    assert "Utenti creati (7)" in out and "abbinati" not in out
+    assert "Firma verificata con la chiave di questa istanza" in out
 
     after = snapshot()
     assert after.keys() == before.keys()
@@ -458,4 +481,305 @@ def test_restore_checks_the_catalogue_of_the_target(demo: Demo, tmp_path: Path,
     Mission.objects.filter(code="099").update(code="011")
     InstitutionalFunction.objects.filter(code="D").delete()
     refused(demo.archive, capsys, "manca in questa istanza", "«D»", "performa migrate")
+    assert counts() == before
+
+
+# --- signatures, users and sizes (issue 17) -------------------------------------------------
+
+
+def _flagged(data: list[dict[str, Any]], username: str) -> list[dict[str, Any]]:
+    """``data`` with ``username`` made a superuser and staff, as an attacker would."""
+    edited = json.loads(json.dumps(data))
+    user = next(r for r in edited if r["model"] == "auth.user"
+                and r["fields"]["username"] == username)
+    user["fields"]["is_superuser"] = user["fields"]["is_staff"] = True
+    return edited
+
+
+def _powerful() -> list[str]:
+    from django.contrib.auth.models import User
+    from django.db.models import Q
+
+    return sorted(User.objects.filter(Q(is_superuser=True) | Q(is_staff=True))
+                  .values_list("username", flat=True))
+
+
+def test_tampered_backup_refused_unless_accepted_and_never_makes_a_superuser(
+    demo: Demo, tmp_path: Path, settings: Any, client: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Edit data.json, recompute its SHA-256 in the manifest: the signature no longer
+    matches. Accepted all the same, the restore says so, records it in the body's history,
+    and the user the attacker made a superuser is an ordinary user."""
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    from performa.plans.models import Body
+
+    empty_instance(demo)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    before = counts()
+    tampered = with_data(demo.archive, tmp_path / "tampered.zip",
+                         _flagged(records(demo.archive), "lettore"), sign=False)
+    refused(tampered, capsys, "la firma del backup non corrisponde",
+            "la chiave di questa istanza", "«--accept-unsigned»")
+    unsigned = without(tampered, tmp_path / "unsigned.zip", backup.SIGNATURE)
+    refused(unsigned, capsys, "il backup non è firmato", "«--accept-unsigned»")
+    garbled = rewrite(tampered, tmp_path / "garbled.zip", **{backup.SIGNATURE: b"{"})
+    refused(garbled, capsys, "non è leggibile")
+    assert counts() == before
+
+    assert main(["restore", str(tampered), "--accept-unsigned"]) == 0
+    out, err = capsys.readouterr()
+    assert f"Ripristinato «{BODY}»" in out and "Firma verificata" not in out
+    assert "la firma del backup non corrisponde" in err and "--accept-unsigned" in err
+    assert "l'accettazione è registrata nella cronologia dell'ente" in err
+    assert "«lettore» aveva i privilegi di amministrazione dell'istanza" in err
+    assert User.objects.filter(username="lettore").exists()
+    assert _powerful() == []
+    # The acceptance, in the body's history: a change from the command line, with a reason.
+    body = Body.objects.get(name=BODY)
+    assert body.history.count() == manifest(demo.archive)["counts"]["plans.HistoricalBody"] + 1
+    newest = body.history.order_by("-history_date", "-history_id").first()
+    assert newest is not None and newest.history_type == "~" and newest.history_user is None
+    assert newest.history_change_reason == ("ripristino da un backup con firma non valida, "
+                                            "accettato con --accept-unsigned")
+    client.force_login(User.objects.get(username="oiv"))
+    page = client.get(reverse("web:history", kwargs={"app_label": "plans",
+                                                     "model_name": "body", "pk": body.pk}))
+    assert page.status_code == 200
+    assert "accettato con --accept-unsigned" in page.content.decode()
+
+
+def test_unsigned_backup_accepted_is_recorded_as_such(
+    demo: Demo, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from performa.plans.models import Body
+
+    empty_instance(demo)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    unsigned = without(demo.archive, tmp_path / "unsigned.zip", backup.SIGNATURE)
+    assert main(["restore", str(unsigned), "--accept-unsigned"]) == 0
+    assert "il backup non è firmato" in capsys.readouterr().err
+    newest = Body.objects.get(name=BODY).history.order_by("-history_date",
+                                                          "-history_id").first()
+    assert newest is not None and newest.history_change_reason == (
+        "ripristino da un backup non firmato, accettato con --accept-unsigned")
+
+
+def test_signed_backup_with_superusers_still_grants_no_instance_powers(
+    demo: Demo, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A key can leak and an old backup can hold an administrator: the flags never travel,
+    even when the signature is right."""
+    from django.contrib.auth.models import User
+
+    from performa.plans.models import Body
+
+    empty_instance(demo)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    data = _flagged(_flagged(records(demo.archive), "lettore"), "amministratore")
+    signed = with_data(demo.archive, tmp_path / "signed.zip", data)
+    capsys.readouterr()
+    assert main(["restore", str(signed)]) == 0
+    out, err = capsys.readouterr()
+    assert "Firma verificata con la chiave di questa istanza" in out
+    assert "«amministratore», «lettore» avevano i privilegi di amministrazione" in err
+    assert "--accept-unsigned" not in err
+    assert User.objects.count() == 7 and _powerful() == []
+    # Signed: nothing to record, the restored history is the backup's own.
+    body = Body.objects.get(name=BODY)
+    assert body.history.count() == manifest(demo.archive)["counts"]["plans.HistoricalBody"]
+
+
+def test_users_already_on_the_instance_are_matched_not_replaced(
+    demo: Demo, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A new instance whose administrator was created before the restore, taking the id of
+    one of the backup's users, and a «lettore» of its own: both stay as they are, the
+    backup's rows point to the local «lettore», and the displaced user gets a new id."""
+    from django.contrib.auth.models import User
+
+    from performa.accounts.models import Membership
+    from performa.measures.models import MeasuredValue
+
+    empty_instance(demo)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    data = records(demo.archive)
+    ids = {r["fields"]["username"]: r["pk"] for r in data if r["model"] == "auth.user"}
+    roles = {user: sum(1 for r in data if r["model"] == "accounts.membership"
+                       and r["fields"]["user"] == pk) for user, pk in ids.items()}
+    assert roles["lettore"] and roles["pianificazione"]
+    admin = User.objects.create_superuser("admin", password="Admin-locale-1",
+                                          id=ids["pianificazione"])
+    reader = User.objects.create_user("lettore", password="Lettore-locale-1",
+                                      first_name="Lettore", last_name="Locale", is_staff=True)
+    reader_hash = reader.password
+    capsys.readouterr()
+
+    assert main(["restore", str(demo.archive)]) == 0
+    out = capsys.readouterr().out
+    assert "Utenti creati (6)" in out and "«pianificazione»" in out
+    assert ("Utenti già presenti in questa istanza, abbinati per nome utente e lasciati "
+            "invariati (password, nomi, privilegi) (1): «lettore»") in out
+
+    reader.refresh_from_db()
+    assert reader.password == reader_hash and reader.check_password("Lettore-locale-1")
+    assert (reader.first_name, reader.last_name, reader.is_staff) == ("Lettore", "Locale", True)
+    assert Membership.objects.filter(user=reader, body__name=BODY).count() == roles["lettore"]
+    admin.refresh_from_db()
+    assert admin.username == "admin" and admin.is_superuser and admin.check_password(
+        "Admin-locale-1")
+    assert not Membership.objects.filter(user=admin).exists()
+    planner = User.objects.get(username="pianificazione")
+    assert planner.pk != admin.pk and planner.check_password(PASSWORD)
+    assert Membership.objects.filter(user=planner).count() == roles["pianificazione"]
+    history = MeasuredValue.objects.get(pk=demo.value_pk).history.order_by(
+        "-history_date", "-history_id").first()
+    assert history is not None and history.history_user == planner
+    assert User.objects.count() == 8 and _powerful() == ["admin", "lettore"]
+
+
+def _declare(path: Path, name: str, size: int) -> None:
+    """Make the zip at ``path`` declare ``size`` bytes for ``name`` (a lying header), in the
+    central directory and in the member's local header."""
+    import struct
+
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        position = archive.start_dir
+    while raw[position:position + 4] == b"PK\x01\x02":
+        name_length, extra_length, comment_length = struct.unpack_from("<HHH", raw,
+                                                                       position + 28)
+        if raw[position + 46:position + 46 + name_length] == name.encode():
+            struct.pack_into("<I", raw, position + 24, size)
+            (local,) = struct.unpack_from("<I", raw, position + 42)
+            struct.pack_into("<I", raw, local + 22, size)
+        position += 46 + name_length + extra_length + comment_length
+    path.write_bytes(bytes(raw))
+
+
+def _peak_memory(run: Any) -> int:
+    """The most memory Python allocated while ``run()`` ran (an inflated member shows)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_zip_bomb_refused_before_anything_is_extracted(
+    demo: Demo, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """200 MiB of zeros compressed to 200 KiB, in place of data.json: refused on what the
+    archive declares, before inflating it; the same member with a header that claims a
+    plausible size is cut at that size while reading; and the total has a cap."""
+    empty_instance(demo)
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = str(media)
+    before = counts()
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(demo.archive) as old, \
+            zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename != backup.DATA:
+                new.writestr(info.filename, old.read(info.filename))
+        with new.open(backup.DATA, "w") as member:
+            block = bytes(1 << 20)
+            for _ in range(200):
+                member.write(block)
+    with zipfile.ZipFile(bomb) as archive:
+        info = archive.getinfo(backup.DATA)
+        assert info.file_size == 200 << 20 and info.compress_size < 1 << 20
+
+    peak = _peak_memory(lambda: refused(
+        bomb, capsys, "«data.json» nell'archivio occupa", "200,0 MiB estratto",
+        "oltre il massimo di 100", "non è stato estratto nulla"))
+    assert peak < 32 << 20, peak  # far from the 200 MiB it would inflate to
+
+    # The header lies: it declares what the real data.json holds. Reading stops there.
+    size = manifest(demo.archive)["data"]["bytes"]
+    _declare(bomb, backup.DATA, size)
+    with zipfile.ZipFile(bomb) as archive:
+        assert archive.getinfo(backup.DATA).file_size == size
+    peak = _peak_memory(lambda: refused(bomb, capsys, "«data.json» nell'archivio è danneggiato"))
+    assert peak < 32 << 20, peak
+
+    # A real backup over the cap the administrator sets: refused on its declared size.
+    refused(demo.archive, capsys, "supera il limite di 1,0 MiB", "«data.json»",
+            "non è stato estratto nulla", "--max-mib", options=("--max-mib", "1"))
+    assert main(["restore", str(demo.archive), "--max-mib", "0"]) == 2
+    assert "non è un numero intero positivo" in capsys.readouterr().err
+    assert counts() == before
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_key_file_signs_on_one_instance_and_verifies_on_another(
+    demo: Demo, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str],
+) -> None:
+    import secrets
+
+    from performa.plans.models import Body
+
+    right, wrong, short = tmp_path / "chiave", tmp_path / "altra-chiave", tmp_path / "corta"
+    right.write_text(secrets.token_urlsafe(32) + "\n")
+    wrong.write_text(secrets.token_urlsafe(32))
+    short.write_text("troppo corta\n")
+    signed = tmp_path / "signed.zip"
+    assert main(["backup", "--body", BODY, "-o", str(signed), "--key-file", str(right)]) == 0
+    assert f"Firmato con la chiave del file «{right}»." in capsys.readouterr().out
+    assert json.loads(zipfile.ZipFile(signed).read(backup.SIGNATURE))["key"] == "file"
+    assert main(["backup", "--body", BODY, "-o", str(tmp_path / "x.zip"),
+                 "--key-file", str(short)]) == 2
+    assert "ne servono almeno 32" in capsys.readouterr().err
+    assert not (tmp_path / "x.zip").exists()
+
+    empty_instance(demo)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    before = counts()
+    refused(signed, capsys, "non è stata fatta con la chiave del file", f"«{wrong}»",
+            options=("--key-file", str(wrong)))
+    refused(signed, capsys, "non è stata fatta con la chiave di questa istanza",
+            "firmato con un file di chiave, da indicare con «--key-file»")
+    refused(demo.archive, capsys, "non è stata fatta con la chiave del file",
+            options=("--key-file", str(right)))
+    refused(signed, capsys, "il file della chiave", "non esiste",
+            options=("--key-file", str(tmp_path / "assente")))
+    assert counts() == before
+
+    assert main(["restore", str(signed), "--key-file", str(right)]) == 0
+    out = capsys.readouterr().out
+    assert f"Ripristinato «{BODY}»" in out
+    assert f"Firma verificata con la chiave del file «{right}»." in out
+    body = Body.objects.get(name=BODY)
+    assert body.history.count() == manifest(signed)["counts"]["plans.HistoricalBody"]
+
+
+def test_restore_gives_no_role_in_another_body(
+    demo: Demo, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A membership pointing to a body of the instance (declared as a reference, as a body
+    this one was merged into is) would be a role there: refused, signed or not."""
+    from performa.plans.models import Body
+
+    other = Body.objects.create(name="Altro ente dell'istanza")
+    data = records(demo.archive)
+    for record in data:
+        if record["model"] in {"plans.body", "plans.historicalbody"}:
+            record["fields"]["name"] = "Ente ripristinato"
+    role = next(r for r in data if r["model"] == "accounts.membership")
+    role["fields"]["body"] = other.pk
+    head = manifest(demo.archive)
+    head["body"]["name"] = "Ente ripristinato"
+    head["references"]["plans.Body"] = {str(other.pk): other.name}
+    path = with_data(demo.archive, tmp_path / "role.zip", data)
+    raw = json.dumps(head | {"data": manifest(path)["data"]}).encode()
+    rewrite(path, tmp_path / "role-signed.zip", **{
+        backup.MANIFEST: raw,
+        backup.SIGNATURE: backup.signature_member(raw, backup.instance_key())})
+    before = counts()
+    refused(tmp_path / "role-signed.zip", capsys, f"il ruolo {role['pk']} è in un altro ente")
     assert counts() == before

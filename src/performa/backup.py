@@ -16,12 +16,31 @@ in neither, so a model added later cannot silently miss the backups. The catalog
 by a data migration: the backup refers to their rows and a restore checks the target has the
 same ones. API tokens never travel: a restored instance issues new ones.
 
+A fourth kind of member, ``signature.json``, is an HMAC-SHA256 of the manifest's exact bytes
+(which hold the SHA-256 of every other member, and a restore refuses any member they do not
+list), so the whole archive is covered by one signature that is not part of what it signs.
+The key is the instance's SECRET_KEY (salted, so the signature is worth nothing anywhere else)
+or a key file the administrator gives to both commands (``--key-file``), the way to move a
+body between instances with different SECRET_KEYs. Without a signature, the SHA-256 sums only
+catch accidents: whoever edits ``data.json`` recomputes them. A restore therefore refuses an
+unsigned or wrongly signed backup unless the administrator accepts it (``accept_unsigned``),
+and then records the acceptance in the restored body's history.
+
 A restore goes into an instance that does not hold the body (the main case: a new instance
 after ``performa migrate``). Everything is checked before the first write; the rows are then
 loaded raw (no ``save()`` of ours runs and no history row is created, so the restored history
 keeps its original who and when) in one transaction, the sequences are reset on PostgreSQL,
 and the evidence files are written last, inside the transaction, and removed again if
 anything fails up to and including the commit.
+
+A restore never grants instance-wide powers, signed or not (a key can leak, an old backup can
+hold an administrator): every user it creates loses ``is_superuser`` and ``is_staff``, and a
+user the instance already has (same username) is matched, not replaced, so a backup cannot
+change a local account's password or flags; the restored rows point to the local account.
+
+The archive is checked for size before anything is extracted (what each member and the whole
+declare once uncompressed, and how much they expand), and every read stops at the declared
+size, so a small file that inflates to gigabytes is refused instead of filling memory or disk.
 """
 
 from __future__ import annotations
@@ -43,12 +62,25 @@ from pathlib import Path
 from typing import IO, Any
 
 FORMAT = "performa-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: signed (``signature.json``); format 1 is still read, as unsigned
 MANIFEST = "manifest.json"
 DATA = "data.json"
+SIGNATURE = "signature.json"
 MEDIA = "media/"
 CHUNK = 500  # primary keys per query when looking for collisions
 COPY_BLOCK = 1 << 20
+
+SIGNATURE_FORMAT = "performa-backup-signature"
+# Salt of the HMAC: the same SECRET_KEY signs sessions and tokens, and must not sign for them.
+SIGNING_SALT = "performa.backup"
+MIN_KEY_LENGTH = 32  # characters of a key file (e.g. ``secrets.token_urlsafe(32)``: 43)
+
+# Size limits, checked on what the zip declares before anything is extracted. A real body
+# (the demo: 2 MiB of data.json, 9:1) is far below both; raise the total with ``max_bytes``
+# (``performa restore --max-mib``) for a body with gigabytes of evidence.
+MAX_BYTES = 1 << 30  # everything uncompressed
+MAX_RATIO = 100  # uncompressed : compressed, for one member...
+RATIO_FROM = 8 << 20  # ...that declares more than this (small files may compress better)
 
 # Our apps: every model of theirs (historical models and M2M tables included) is backed up
 # or excluded below.
@@ -65,6 +97,10 @@ EXCLUDED: dict[str, str] = {
     "accounts.ApiToken": "chiavi personali per l'API: non devono uscire dall'istanza (solo "
                          "l'impronta è salvata, ma resta una credenziale); dopo il ripristino "
                          "ciascuno ne crea di nuove",
+    "accounts.Invitation": "inviti a un ruolo, rivolti a un nome utente di questa istanza: in "
+                           "un'altra istanza lo stesso nome può essere di un'altra persona, che "
+                           "accettandolo avrebbe un ruolo nell'ente; gli inviti accettati sono "
+                           "già ruoli, con il loro storico, e viaggiano come tali",
     "measures.BulkUpload": "memoria di idempotenza dei caricamenti via API: serve solo a "
                            "riconoscere i tentativi ripetuti di un client sull'istanza che li "
                            "ha ricevuti",
@@ -107,10 +143,79 @@ class Report:
     counts: dict[str, int]
     evidence: int
     missing_evidence: list[str] = field(default_factory=list)
+    key: str = ""  # Italian: the key that signed the backup (or verified it)
+    users_created: list[str] = field(default_factory=list)
+    users_matched: list[str] = field(default_factory=list)  # already here: left untouched
+    flags_dropped: list[str] = field(default_factory=list)  # is_superuser/is_staff removed
+    unsigned: str = ""  # why the signature was not valid, when the restore accepted that
 
     @property
     def rows(self) -> int:
         return sum(self.counts.values())
+
+
+# --- the signing key ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """The secret that signs and verifies backups, and how messages name it."""
+
+    secrets: tuple[str | bytes, ...]  # the first signs; any of them verifies
+    source: str  # "instance" or "file" (written into signature.json, as a hint)
+    name: str  # Italian, for messages
+
+
+def instance_key() -> SigningKey:
+    """The instance's own key: SECRET_KEY signs, SECRET_KEY_FALLBACKS still verify (Django's
+    way of rotating the key), so backups survive a key rotation done the Django way."""
+    from django.conf import settings
+
+    return SigningKey((settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS), "instance",
+                      "la chiave di questa istanza (derivata dalla SECRET_KEY)")
+
+
+def key_from_file(path: Path) -> SigningKey:
+    """A key the administrator keeps apart from the instances (``--key-file``): the same file
+    signs on one instance and verifies on another. Surrounding white space (the newline an
+    editor or ``echo`` adds) is not part of the key."""
+    try:
+        secret = Path(path).read_bytes().strip()
+    except FileNotFoundError:
+        raise BackupError(f"il file della chiave «{path}» non esiste") from None
+    except IsADirectoryError:
+        raise BackupError(f"«{path}» è una cartella, non il file della chiave") from None
+    except OSError as error:
+        raise BackupError(f"impossibile leggere il file della chiave «{path}»: "
+                          f"{error.strerror or error}") from None
+    if len(secret) < MIN_KEY_LENGTH:
+        raise BackupError(
+            f"il file della chiave «{path}» contiene {len(secret)} caratteri: ne servono "
+            f"almeno {MIN_KEY_LENGTH}, casuali (per esempio creati con «python3 -c \"import "
+            f"secrets; print(secrets.token_urlsafe(32))\" > {path}»)")
+    return SigningKey((secret,), "file", f"la chiave del file «{path}»")
+
+
+def _hmac(manifest: bytes, secret: str | bytes) -> str:
+    from django.utils.crypto import salted_hmac
+
+    return str(salted_hmac(SIGNING_SALT, manifest, secret=secret, algorithm="sha256").hexdigest())
+
+
+def signature_member(manifest: bytes, key: SigningKey) -> bytes:
+    """The ``signature.json`` of a manifest (its exact bytes), signed with ``key``."""
+    signature = {"format": SIGNATURE_FORMAT, "algorithm": "HMAC-SHA256", "salt": SIGNING_SALT,
+                 "signed": MANIFEST, "key": key.source, "hmac": _hmac(manifest, key.secrets[0])}
+    return (json.dumps(signature, indent=2) + "\n").encode()
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What a restore found about the signature of a backup."""
+
+    valid: bool
+    problem: str = ""  # Italian, when not valid: why
+    kind: str = ""  # "missing" or "wrong", when not valid
 
 
 # --- what belongs to a body ---------------------------------------------------------------
@@ -372,8 +477,9 @@ def _label(record: dict[str, Any]) -> str:
     return str(apps.get_model(record["model"])._meta.label)
 
 
-def backup(body_name: str, output: Path) -> Report:
-    """Write the backup of the body named ``body_name`` to ``output`` (replaced atomically)."""
+def backup(body_name: str, output: Path, key: SigningKey | None = None) -> Report:
+    """Write the backup of the body named ``body_name`` to ``output`` (replaced atomically),
+    signed with ``key`` (by default the instance's own)."""
     from django import get_version
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -383,6 +489,7 @@ def backup(body_name: str, output: Path) -> Report:
     from performa import __version__
     from performa.plans.models import Body
 
+    key = key or instance_key()
     fresh = not connection.in_atomic_block
     with transaction.atomic():
         if fresh and connection.vendor == "postgresql":
@@ -455,13 +562,16 @@ def backup(body_name: str, output: Path) -> Report:
                         digest, size = _copy(source, target)
                     manifest["evidence"].append({"name": name, "bytes": size,
                                                  "sha256": digest})
-                archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2,
-                                                      cls=_Encoder) + "\n")
+                head = (json.dumps(manifest, ensure_ascii=False, indent=2, cls=_Encoder)
+                        + "\n").encode()
+                archive.writestr(MANIFEST, head)
+                archive.writestr(SIGNATURE, signature_member(head, key))
             os.replace(handle.name, output)
         except BaseException:
             Path(handle.name).unlink(missing_ok=True)
             raise
-    return Report(body.name, counts, len(manifest["evidence"]), manifest["missing_evidence"])
+    return Report(body.name, counts, len(manifest["evidence"]), manifest["missing_evidence"],
+                  key=key.name)
 
 
 def _copy(source: IO[bytes], target: IO[bytes] | None) -> tuple[str, int]:
@@ -484,6 +594,8 @@ class _Backup:
     manifest: dict[str, Any]
     objects: list[Any]  # DeserializedObject
     evidence: dict[str, dict[str, Any]]  # name -> manifest entry
+    signature: Signature
+    key: SigningKey
 
 
 def _open(path: Path) -> zipfile.ZipFile:
@@ -500,9 +612,56 @@ def _open(path: Path) -> zipfile.ZipFile:
                           "valido (file danneggiato, incompleto o di altro tipo)") from None
 
 
+def _size(count: int) -> str:
+    """A number of bytes the Italian way, in binary units (the limits are powers of two)."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}".replace(".", ",")
+    return f"{count} byte"
+
+
+def _check_sizes(archive: zipfile.ZipFile, max_bytes: int) -> None:
+    """Refuse, before extracting anything, an archive that declares more than ``max_bytes``
+    once uncompressed, or a large member that expands suspiciously (a zip bomb: 1 MiB that
+    inflates to 1 GiB). What the headers declare is checked here; that they do not lie is
+    checked while reading (``_blocks``)."""
+    total = 0
+    for info in archive.infolist():
+        declared = info.file_size
+        if declared > RATIO_FROM and declared > MAX_RATIO * max(info.compress_size, 1):
+            ratio = declared // max(info.compress_size, 1)
+            raise BackupError(
+                f"«{info.filename}» nell'archivio occupa {_size(info.compress_size)} compresso "
+                f"e {_size(declared)} estratto: si espande {ratio} volte, oltre il massimo di "
+                f"{MAX_RATIO} per un file di backup (archivio costruito per esaurire memoria e "
+                "disco?); non è stato estratto nulla")
+        total += declared
+        if total > max_bytes:
+            raise BackupError(
+                f"l'archivio supera il limite di {_size(max_bytes)} di dati estratti (già con "
+                f"«{info.filename}», che dichiara {_size(declared)}, arriva a {_size(total)}); "
+                "non è stato estratto nulla. Se il backup è autentico e così grande, ripetere "
+                "il ripristino con un limite più alto («--max-mib»)")
+
+
+def _blocks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
+    """A member's bytes, block by block, never past the size its header declares: the size
+    checks trusted that header, so a member that holds more is refused while reading, not
+    after filling memory or disk."""
+    info = archive.getinfo(name)
+    left = info.file_size
+    with archive.open(info) as member:
+        while block := member.read(min(COPY_BLOCK, left + 1)):
+            left -= len(block)
+            if left < 0:
+                raise BackupError(f"«{name}» nell'archivio contiene più dati dei "
+                                  f"{_size(info.file_size)} che dichiara: archivio manipolato")
+            yield block
+
+
 def _read(archive: zipfile.ZipFile, name: str) -> bytes:
     try:
-        return archive.read(name)
+        return b"".join(_blocks(archive, name))
     except KeyError:
         raise BackupError(f"nell'archivio manca «{name}»") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError,
@@ -510,11 +669,13 @@ def _read(archive: zipfile.ZipFile, name: str) -> bytes:
         raise BackupError(f"«{name}» nell'archivio è danneggiato ({error})") from None
 
 
-def _manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
+def _manifest(archive: zipfile.ZipFile) -> tuple[bytes, dict[str, Any]]:
+    """The manifest's exact bytes (what the signature covers) and its content."""
     if MANIFEST not in archive.namelist():
         raise BackupError(f"non è un backup di Performa: nell'archivio manca «{MANIFEST}»")
+    raw = _read(archive, MANIFEST)
     try:
-        manifest = json.loads(_read(archive, MANIFEST))
+        manifest = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BackupError(f"«{MANIFEST}» non è JSON valido ({error})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -533,7 +694,37 @@ def _manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
             raise BackupError(f"«{MANIFEST}»: la voce «{key}» manca o non è valida")
     if not isinstance(manifest["body"].get("name"), str):
         raise BackupError(f"«{MANIFEST}»: manca il nome dell'ente")
-    return manifest
+    return raw, manifest
+
+
+def _check_signature(archive: zipfile.ZipFile, manifest: bytes, key: SigningKey) -> Signature:
+    """Is the manifest (and so every member, whose SHA-256 it holds) what ``key`` signed?"""
+    import hmac
+
+    if SIGNATURE not in archive.namelist():
+        return Signature(False, f"il backup non è firmato (manca «{SIGNATURE}»): non si può "
+                                "sapere se è stato modificato dopo il salvataggio", "missing")
+    try:
+        signature = json.loads(_read(archive, SIGNATURE))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        signature = None
+    if not isinstance(signature, dict) or signature.get("format") != SIGNATURE_FORMAT or \
+            signature.get("algorithm") != "HMAC-SHA256" or \
+            not isinstance(signature.get("hmac"), str):
+        return Signature(False, f"la firma del backup («{SIGNATURE}») non è leggibile", "wrong")
+    if any(hmac.compare_digest(_hmac(manifest, secret), signature["hmac"])
+           for secret in key.secrets):
+        return Signature(True)
+    hint = ""
+    if signature.get("key") == "file" and key.source == "instance":
+        hint = (": il backup dichiara di essere stato firmato con un file di chiave, da "
+                "indicare con «--key-file»")
+    elif signature.get("key") == "instance" and key.source == "instance":
+        hint = (": se viene da un'altra istanza (con un'altra SECRET_KEY), rifare il backup "
+                "con «--key-file» e ripristinarlo con lo stesso file")
+    return Signature(False, f"la firma del backup non corrisponde: non è stata fatta con "
+                            f"{key.name}, o il backup è stato modificato dopo il "
+                            f"salvataggio{hint}", "wrong")
 
 
 def _check_members(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -553,7 +744,7 @@ def _check_members(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> dict[s
             raise BackupError(f"«{MANIFEST}»: nome di file non ammesso «{name}»")
         evidence[name] = entry
     expected = {MANIFEST, DATA} | {MEDIA + name for name in evidence}
-    present = {info.filename for info in archive.infolist() if not info.is_dir()}
+    present = {info.filename for info in archive.infolist() if not info.is_dir()} - {SIGNATURE}
     if present - expected:
         extra = ", ".join(f"«{n}»" for n in sorted(present - expected)[:5])
         raise BackupError(f"l'archivio contiene file non elencati nel manifesto: {extra}")
@@ -561,9 +752,12 @@ def _check_members(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> dict[s
         missing = ", ".join(f"«{n}»" for n in sorted(expected - present)[:5])
         raise BackupError(f"nell'archivio mancano file elencati nel manifesto: {missing}")
     for name, entry in evidence.items():
+        digest_of, size = hashlib.sha256(), 0
         try:
-            with archive.open(MEDIA + name) as member:
-                digest, size = _copy(member, None)
+            for block in _blocks(archive, MEDIA + name):
+                digest_of.update(block)
+                size += len(block)
+            digest = digest_of.hexdigest()
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
             raise BackupError(f"il file di evidenza «{name}» è danneggiato ({error})") from None
         if digest != entry["sha256"] or size != entry.get("bytes"):
@@ -605,11 +799,13 @@ def _check_migrations(manifest: dict[str, Any]) -> None:
 
 def _deserialize(records: list[dict[str, Any]], manifest: dict[str, Any]) -> list[Any]:
     from django.apps import apps
+    from django.conf import settings
     from django.core import serializers
     from django.core.exceptions import FieldDoesNotExist
     from django.core.serializers.base import DeserializationError
 
     allowed = {label.lower() for label in backed_up_labels()}
+    user_label = settings.AUTH_USER_MODEL.lower()
     known: dict[str, set[str]] = {}
     for number, record in enumerate(records, start=1):
         name = record["model"].lower()
@@ -619,6 +815,8 @@ def _deserialize(records: list[dict[str, Any]], manifest: dict[str, Any]) -> lis
         if name not in known:
             meta = apps.get_model(name)._meta
             known[name] = {f.name for f in [*meta.concrete_fields, *meta.many_to_many]}
+            if name == user_label:  # groups and permissions are the instance's, never restored
+                known[name] -= set(USER_FIELDS_LEFT_OUT)
         unknown = sorted(set(record["fields"]) - known[name])
         if unknown:
             raise BackupError(f"«{DATA}», riga serializzata n. {number} ({record['model']} "
@@ -647,6 +845,7 @@ def _deserialize(records: list[dict[str, Any]], manifest: dict[str, Any]) -> lis
 def _check_contents(objects: list[Any], manifest: dict[str, Any],
                     evidence: dict[str, dict[str, Any]]) -> Any:
     """The data is one body, self-contained but for the references the manifest lists."""
+    from performa.accounts.models import Membership
     from performa.plans.models import Body
 
     bodies = [obj.object for obj in objects if isinstance(obj.object, Body)]
@@ -675,6 +874,14 @@ def _check_contents(objects: list[Any], manifest: dict[str, Any],
             if outside:
                 raise BackupError(f"«{DATA}»: {instance._meta.label} {instance.pk} fa "
                                   f"riferimento a {target} {outside[0]}, che non è nel backup")
+    # Roles travel with their body only: a membership pointing to another body of the
+    # instance (listed as a reference, like a body this one was merged into) would be a role
+    # there that nobody on this instance gave.
+    for obj in objects:
+        instance = obj.object
+        if isinstance(instance, Membership) and instance.body_id != bodies[0].pk:
+            raise BackupError(f"«{DATA}»: il ruolo {instance.pk} è in un altro ente (id "
+                              f"{instance.body_id}): un backup porta solo i ruoli del suo ente")
     referenced = set(manifest["missing_evidence"]) | set(evidence)
     for obj in objects:
         file_name = getattr(obj.object, "evidence", None)
@@ -687,7 +894,8 @@ def _check_contents(objects: list[Any], manifest: dict[str, Any],
 
 def _check_target(objects: list[Any], manifest: dict[str, Any],
                   evidence: dict[str, dict[str, Any]]) -> None:
-    """The instance can take the backup without touching anything it already holds."""
+    """The instance can take the backup without touching anything it already holds (users
+    are the exception that ``_restore_users`` handles: matched by username, never changed)."""
     from django.apps import apps
     from django.contrib.auth import get_user_model
 
@@ -711,9 +919,11 @@ def _check_target(objects: list[Any], manifest: dict[str, Any],
                 raise BackupError(f"{what} con id {pk} è «{_identity(here[pk])}» in questa "
                                   f"istanza e «{identity}» nel backup: i cataloghi non "
                                   "coincidono")
+    user_model = get_user_model()
     by_model: dict[Any, list[Any]] = defaultdict(list)
     for obj in objects:
-        by_model[type(obj.object)].append(obj.object.pk)
+        if not isinstance(obj.object, user_model):  # matched or renumbered: _restore_users
+            by_model[type(obj.object)].append(obj.object.pk)
     for model, pks in by_model.items():
         for start in range(0, len(pks), CHUNK):
             taken = list(model._base_manager.filter(pk__in=pks[start:start + CHUNK])
@@ -724,15 +934,6 @@ def _check_target(objects: list[Any], manifest: dict[str, Any],
                                   f"del backup ({model._meta.verbose_name}: id {shown}): il "
                                   "ripristino va fatto in un'istanza che non contiene questi "
                                   "dati, per esempio appena creata con «performa migrate»")
-    user_model = get_user_model()
-    usernames = [obj.object.get_username() for obj in objects
-                 if isinstance(obj.object, user_model)]
-    taken_names = sorted(user_model._base_manager.filter(
-        **{f"{user_model.USERNAME_FIELD}__in": usernames}
-    ).values_list(user_model.USERNAME_FIELD, flat=True))
-    if taken_names:
-        raise BackupError(f"esiste già in questa istanza l'utente «{taken_names[0]}», presente "
-                          "anche nel backup con un altro identificativo")
     storage = _evidence_storage()
     for file_name, entry in evidence.items():
         if storage.exists(file_name):
@@ -741,6 +942,104 @@ def _check_target(objects: list[Any], manifest: dict[str, Any],
             if digest != entry["sha256"]:
                 raise BackupError(f"esiste già un file di evidenza «{file_name}» diverso da "
                                   "quello del backup")
+
+
+# Instance-wide powers that no restore gives (a restore is not how an instance gets its
+# administrators: ``performa manage createsuperuser`` or the admin is).
+INSTANCE_FLAGS = ("is_superuser", "is_staff")
+
+
+@dataclass
+class _Users:
+    mapping: dict[Any, Any] = field(default_factory=dict)  # pk in the backup -> pk here
+    created: list[str] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)
+    flags_dropped: list[str] = field(default_factory=list)
+
+
+def _restore_users(objects: list[Any]) -> tuple[_Users, list[Any]]:
+    """Write the backup's users: a username this instance has is matched to its account,
+    left as it is (password, flags, names); the others are created without instance-wide
+    flags, keeping their id when it is free and taking a new one when it is not (an
+    administrator created before the restore). Returns the users and the other objects,
+    whose references to users ``_remap_users`` then points to the accounts here."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    users = [obj for obj in objects if isinstance(obj.object, user_model)]
+    others = [obj for obj in objects if not isinstance(obj.object, user_model)]
+    found = _Users()
+    if not users:
+        return found, others
+    field_name = user_model.USERNAME_FIELD
+    here = dict(user_model._base_manager.filter(
+        **{f"{field_name}__in": [obj.object.get_username() for obj in users]}
+    ).values_list(field_name, "pk"))
+    taken = set(user_model._base_manager.filter(
+        pk__in=[obj.object.pk for obj in users]).values_list("pk", flat=True))
+    renumbered = []
+    for obj in users:
+        user = obj.object
+        name = user.get_username()
+        if name in here:
+            found.mapping[user.pk] = here[name]
+            found.matched.append(name)
+            continue
+        found.created.append(name)
+        if any(getattr(user, flag, False) for flag in INSTANCE_FLAGS):
+            found.flags_dropped.append(name)
+        for flag in INSTANCE_FLAGS:
+            if hasattr(user, flag):
+                setattr(user, flag, False)
+        if user.pk in taken:
+            renumbered.append(obj)
+            continue
+        obj.save(force_insert=True)
+        found.mapping[user.pk] = user.pk
+    # New ids come after the ones just written (PostgreSQL's sequence does not follow them).
+    _reset_sequences([user_model], {})
+    for obj in renumbered:
+        old = obj.object.pk
+        obj.object.pk = None
+        obj.save(force_insert=True)
+        found.mapping[old] = obj.object.pk
+    return found, others
+
+
+def _remap_users(objects: list[Any], mapping: dict[Any, Any]) -> None:
+    """Point the rows' references to users (authors, history users, members) to the
+    accounts of this instance."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    changed = {old: new for old, new in mapping.items() if old != new}
+    if not changed:
+        return
+    keys: dict[Any, list[str]] = {}
+    for obj in objects:
+        model = type(obj.object)
+        if model not in keys:
+            keys[model] = [f.attname for f in model._meta.concrete_fields
+                           if f.is_relation and f.related_model is user_model]
+        for attname in keys[model]:
+            value = getattr(obj.object, attname)
+            if value in changed:
+                setattr(obj.object, attname, changed[value])
+        for name, values in (obj.m2m_data or {}).items():
+            if model._meta.get_field(name).related_model is user_model:
+                obj.m2m_data[name] = [changed.get(value, value) for value in values]
+
+
+def _record_unsigned(body_pk: Any, signature: Signature) -> None:
+    """The administrator restored a backup nobody can vouch for: say so in the restored
+    body's history (its «Cronologia» page), as a change made from the command line."""
+    from performa.plans.models import Body
+
+    what = "non firmato" if signature.kind == "missing" else "con firma non valida"
+    reason = f"ripristino da un backup {what}, accettato con --accept-unsigned"
+    body = Body._base_manager.get(pk=body_pk)
+    Body.history.bulk_history_create(
+        [body], update=True, default_user=None, default_change_reason=reason)
 
 
 def _load(objects: list[Any]) -> None:
@@ -843,18 +1142,27 @@ def _write_evidence(archive: zipfile.ZipFile, evidence: dict[str, dict[str, Any]
     for name in sorted(evidence):
         if storage.exists(name):  # the same bytes (checked before): nothing to write
             continue
-        with archive.open(MEDIA + name) as member:
-            stored = storage.save(name, File(io.BytesIO(member.read()), name=name))
+        stored = storage.save(name, File(io.BytesIO(_read(archive, MEDIA + name)), name=name))
         written.append(stored)
         if stored != name:
             raise BackupError(f"il file di evidenza «{name}» non si può scrivere con il suo nome")
 
 
-def inspect(path: Path) -> _Backup:
-    """Open and check a backup file without touching the database (BackupError if bad)."""
+def inspect(path: Path, *, key: SigningKey | None = None, accept_unsigned: bool = False,
+            max_bytes: int = MAX_BYTES) -> _Backup:
+    """Open and check a backup file without touching the database (BackupError if bad): its
+    size before anything is extracted, then its signature, then its content."""
+    key = key or instance_key()
     archive = _open(path)
     try:
-        manifest = _manifest(archive)
+        _check_sizes(archive, max_bytes)
+        raw_manifest, manifest = _manifest(archive)
+        signature = _check_signature(archive, raw_manifest, key)
+        if not signature.valid and not accept_unsigned:
+            raise BackupError(
+                f"{signature.problem}. Se si è certi della provenienza del file, ripristinarlo "
+                "comunque con «--accept-unsigned» (l'accettazione resta registrata nella "
+                "cronologia dell'ente)")
         evidence = _check_members(archive, manifest)
         records = _data(archive, manifest)
         _check_migrations(manifest)
@@ -863,23 +1171,35 @@ def inspect(path: Path) -> _Backup:
     except BaseException:
         archive.close()
         raise
-    return _Backup(archive, manifest, objects, evidence)
+    return _Backup(archive, manifest, objects, evidence, signature, key)
 
 
-def restore(path: Path) -> Report:
-    """Load a backup into this instance: all or nothing (BackupError says why not)."""
+def restore(path: Path, *, key: SigningKey | None = None, accept_unsigned: bool = False,
+            max_bytes: int = MAX_BYTES) -> Report:
+    """Load a backup into this instance: all or nothing (BackupError says why not).
+
+    ``key`` verifies the signature (by default the instance's own); ``accept_unsigned`` takes
+    a backup without a valid one, and records that in the restored body's history;
+    ``max_bytes`` caps what the archive may hold once uncompressed."""
+    from django.conf import settings
     from django.db import DatabaseError, transaction
 
-    found = inspect(path)
+    found = inspect(path, key=key, accept_unsigned=accept_unsigned, max_bytes=max_bytes)
     written: list[str] = []
     with found.archive:
         try:
             with transaction.atomic():
                 _check_target(found.objects, found.manifest, found.evidence)
                 try:
-                    _load(found.objects)
+                    users, others = _restore_users(found.objects)
+                    _remap_users(others, users.mapping)
+                    _load(others)
                 except DatabaseError as error:
                     raise BackupError(f"il database ha rifiutato i dati: {error}") from None
+                if not found.signature.valid:
+                    body = next(obj.object for obj in others
+                                if obj.object._meta.label == "plans.Body")
+                    _record_unsigned(body.pk, found.signature)
                 _write_evidence(found.archive, found.evidence, written)
         except BaseException:
             storage = _evidence_storage()
@@ -887,10 +1207,15 @@ def restore(path: Path) -> Report:
                 storage.delete(name)
             raise
     counts: dict[str, int] = defaultdict(int)
-    for obj in found.objects:
+    if users.created:  # the matched users were not written
+        counts[settings.AUTH_USER_MODEL] = len(users.created)
+    for obj in others:
         counts[obj.object._meta.label] += 1
     return Report(found.manifest["body"]["name"], dict(counts), len(found.evidence),
-                  list(found.manifest["missing_evidence"]))
+                  list(found.manifest["missing_evidence"]), key=found.key.name,
+                  users_created=users.created, users_matched=users.matched,
+                  flags_dropped=users.flags_dropped,
+                  unsigned="" if found.signature.valid else found.signature.problem)
 
 
 def iter_records(path: Path) -> Iterator[dict[str, Any]]:
