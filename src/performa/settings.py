@@ -164,6 +164,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "performa.web.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Under /api/ every error is the API's JSON (unknown paths, wrong methods, failures
+    # outside the operations, debug pages): outside the rest, so it sees all their answers.
+    "performa.api.errors.ApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -2,14 +2,24 @@
 
 Every error comes back as ``{"code": "...", "message": "...", "details": ...}`` with the
 Italian message the UI would show, whatever raised it: an action's ValidationError or
-PermissionDenied, a 404 of an access helper, a malformed request.
+PermissionDenied, a 404 of an access helper, a malformed request, or a failure nobody
+foresaw (500, logged with its traceback, which the caller never sees). What answers under
+/api/ outside the operations — unknown paths, wrong methods, oversized bodies — gets the same
+shape from ``performa.api.errors.ApiErrorsMiddleware`` and ``performa.web.uploads``.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -18,7 +28,10 @@ from ninja.errors import ValidationError as SchemaError
 from performa import __version__
 from performa.measures.actions import ConflictError
 
+from . import errors
 from .auth import AUTH
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="Performa API",
@@ -91,9 +104,32 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "not_allowed",
-             409: "conflict", 413: "too_large"}
-    return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+    status = exc.status_code
+    # ninja's «Cannot parse request body» (a body that is no JSON) says why in Italian.
+    message = errors.parse_message(exc.__cause__) if status == 400 and exc.__cause__ \
+        else str(exc)
+    return error(request, status, errors.CODES.get(status, "error"), message)
+
+
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def _refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """What Django itself answers 400 (413 for a body over the limit, which
+    performa.web.uploads normally refuses before the operation runs)."""
+    if isinstance(exc, RequestDataTooBig):
+        return error(request, 413, "too_large", errors.MESSAGES[413])
+    if isinstance(exc, SuspiciousOperation):  # logged where Django logs them
+        logging.getLogger(f"django.security.{type(exc).__name__}").error("%s", exc)
+    return error(request, 400, "bad_request", errors.MESSAGES[400])
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything no handler above expected: logged with its traceback for the server's
+    administrator, a generic Italian message for the caller (ninja's default would answer
+    the traceback itself as text when DEBUG is on)."""
+    logger.error("Errore non gestito in %s %s", request.method, request.path, exc_info=exc)
+    return error(request, 500, "server_error", errors.MESSAGES[500])
 
 
 @api.get("/version", auth=None, summary="Versione del servizio")
