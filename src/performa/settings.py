@@ -175,6 +175,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After the header middleware, so its refusals carry the same headers as every page.
     "performa.web.middleware.RefuseNulMiddleware",
+    # Reads the body before the CSRF check and the views: too large is a clean 413 (after the
+    # authentication middleware, so its page shows who is logged in).
+    "performa.web.uploads.RequestSizeMiddleware",
     # Records the request user on history rows (who changed what).
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as its documentation asks: turns a lock-out into the 429 page.
@@ -248,7 +251,17 @@ STATIC_ROOT = VAR_DIR / "static"
 # Evidence files attached to measured values; never served directly (views check access).
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Request bodies: form fields and API JSON up to 2,5 MB (Django's default, stated here), a
+# larger one is a 413 (performa.web.uploads.RequestSizeMiddleware); an uploaded file is held
+# in memory up to 2,5 MB, beyond that in a temporary file, and never beyond the evidence cap
+# (measures.models.EVIDENCE_MAX_BYTES): the first handler stops reading it there.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "performa.web.uploads.EvidenceUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Security headers. Cookies are HTTPS-only outside development (the demo runs on plain HTTP).
 X_FRAME_OPTIONS = "DENY"

@@ -72,6 +72,19 @@ def _error(response: Any, status: int, code: str) -> dict[str, Any]:
     return dict(body)
 
 
+def test_a_body_over_the_limit_is_413_in_json(site: dict[str, Any], debug: bool) -> None:
+    # Was a 500 with a plain-text traceback (DEBUG=1) or Django's HTML 400 (DEBUG=0).
+    huge = json.dumps({"value": "60", "revision": 0, "note": "x" * (3 * 1024 * 1024)})
+    response = Client().put(site["value_path"], huge, content_type="application/json",
+                            **site["auth"])
+    body = _error(response, 413, "too_large")
+    assert "troppo grande" in body["message"]
+    # Refused before anything else looks at it: without a token too.
+    response = Client().put(site["value_path"], huge, content_type="application/json")
+    _error(response, 413, "too_large")
+    assert not MeasuredValue.objects.exists()
+
+
 def test_an_unknown_path_is_404_in_json(debug: bool) -> None:
     for unknown in (f"{API}/nonexistent", f"{API}/bodies/", "/api/v2/bodies", "/api/"):
         body = _error(Client().get(unknown), 404, "not_found")

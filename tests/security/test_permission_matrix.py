@@ -53,6 +53,8 @@ import pytest
 import requests
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, reverse
 from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
@@ -397,6 +399,9 @@ MATRIX = [
     page("GET",  "document_download",
                                   "login  ok     ok     ok     ok     ok     ok     ok     404",
          kwargs={"kind": "piano", "fmt": "xlsx"}),
+    # The document attached to a value: every member, as on the card that links it.
+    page("GET",  "evidence",      "login  ok     ok     ok     ok     ok     ok     ok     404",
+         kwargs={"period_id": "{period_id}", "value_id": "{value_id}"}),
     # API tokens: each user their own (someone else's is as if it did not exist).
     page("GET",  "tokens",        "login  ok     ok     ok     ok     ok     ok     ok     ok"),
     page("POST", "token_create",  "login  ok     ok     ok     ok     ok     ok     ok     ok",
@@ -691,8 +696,9 @@ def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
     variables = {office: plans.Variable.objects.create(
         cycle=cycle, name=f"domande_{n}", unit="n.", office=units[office])
         for n, office in enumerate((OWN, OTHER_OFFICE))}
-    for owner in [*indicators.values(), *variables.values()]:
-        actions.enter_value(SYSTEM, june, owner, "50")
+    for owner in [*indicators.values(), *variables.values()]:  # each with its document
+        actions.enter_value(SYSTEM, june, owner, "50",
+                            evidence=SimpleUploadedFile("verbale.pdf", b"%PDF-1.4 matrice"))
     result_set = ResultSet.objects.get(period=june, current=True)
     values = {office: MeasuredValue.objects.get(period=june, indicator=indicator).pk
               for office, indicator in indicators.items()}
@@ -766,17 +772,20 @@ def server(serve: Callable[[], AbstractContextManager[LiveServer]]) -> Iterator[
 
 @pytest.fixture(scope="module")
 def site(request: pytest.FixtureRequest, server: LiveServer,
-         django_db_blocker: DjangoDbBlocker) -> Iterator[Site]:
+         django_db_blocker: DjangoDbBlocker,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The data, committed (the server sees it on PostgreSQL as on the in-memory SQLite
     connection it shares), and a logged-in session and an API key per user; afterwards the
-    database as it was, as Django's serialized rollback does (see tests/browser/conftest.py)."""
+    database as it was, as Django's serialized rollback does (see tests/browser/conftest.py).
+    Evidence files go to a MEDIA_ROOT of the module's own."""
     from django.core.management import call_command
     from django.db import connection
 
     # Unblocked for the whole module, not only during each test: the server thread closes
     # its request (request_finished → close_old_connections, a database call) after the
     # client has read the response, sometimes after the test that sent it has ended.
-    with django_db_blocker.unblock():
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))), \
+            django_db_blocker.unblock():
         before = connection.creation.serialize_db_to_string()
         targets, users = build(_shared_conftest(request.config))
         keys = {name: create_token(users[name], "chiave della matrice")[1]

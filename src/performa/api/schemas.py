@@ -12,6 +12,11 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from performa.measures.models import (
+    CHANGE_REASON_MAX_LENGTH,
+    NOT_AVAILABLE_REASON_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+)
 from performa.measures.values_file import BULK_MAX_VALUES
 
 
@@ -174,9 +179,11 @@ class ValueIn(Schema):
                                              "il valore non c'è ancora. Se nel frattempo il "
                                              "valore è cambiato la risposta è 409 con il valore "
                                              "più recente.")
-    note: Text = Field("", max_length=2000)
-    reason: Text = Field("", max_length=300, description="motivo della modifica (audit)")
-    not_available_reason: Text = Field("", max_length=300)
+    # The limits of measures.models, which the action checks for the pages too.
+    note: Text = Field("", max_length=NOTE_MAX_LENGTH)
+    reason: Text = Field("", max_length=CHANGE_REASON_MAX_LENGTH,
+                         description="motivo della modifica (audit)")
+    not_available_reason: Text = Field("", max_length=NOT_AVAILABLE_REASON_MAX_LENGTH)
 
 
 class IndicatorResultOut(Schema):
@@ -218,15 +225,15 @@ class BulkItem(Schema):
     revision: int = Field(0, ge=0, description="revisione letta; 0 (o assente) se il valore non "
                                                 "c'è ancora: un valore già presente non si "
                                                 "sovrascrive senza la sua revisione")
-    note: Text = Field("", max_length=2000)
-    not_available_reason: Text = Field("", max_length=300)
+    note: Text = Field("", max_length=NOTE_MAX_LENGTH)
+    not_available_reason: Text = Field("", max_length=NOT_AVAILABLE_REASON_MAX_LENGTH)
 
 
 class BulkIn(Schema):
     values: list[BulkItem] = Field(min_length=1, description=(
         f"al massimo {BULK_MAX_VALUES} valori per richiesta (oltre: 422, dividere il "
         "caricamento); un caricamento non blocca gli altri uffici"))
-    reason: Text = Field("", max_length=300)
+    reason: Text = Field("", max_length=CHANGE_REASON_MAX_LENGTH)
 
 
 class BulkOut(Schema):

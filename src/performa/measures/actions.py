@@ -23,7 +23,19 @@ from performa.engine.values import ValueParseError, format_value, parse_value
 from performa.plans.models import Indicator, OperationalObjective, Variable
 
 from . import computing, locks
-from .models import EVIDENCE_MAX_BYTES, Deviation, MeasuredValue, Period, ResourceUse, office_of
+from .models import (
+    CHANGE_REASON_MAX_LENGTH,
+    DEVIATION_MAX_LENGTH,
+    EVIDENCE_EXTENSIONS,
+    EVIDENCE_MAX_BYTES,
+    NOT_AVAILABLE_REASON_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    Deviation,
+    MeasuredValue,
+    Period,
+    ResourceUse,
+    office_of,
+)
 
 State = Period.State
 
@@ -86,6 +98,7 @@ def enter_value(
         raise ValidationError({"value": str(error)}) from None
     if not value.available and not not_available_reason.strip():
         raise ValidationError({"not_available_reason": "Indicare il motivo del valore n.d."})
+    _check_lengths(note=note, not_available_reason=not_available_reason, reason=reason)
     if evidence is not None:
         _check_evidence(evidence)
     written = format_value(value) if value.available else "n.d."
@@ -193,16 +206,36 @@ def _indicators_reading(owner: Variable | Indicator, period: Period) -> list[int
     return reading
 
 
-def _check_evidence(upload: UploadedFile) -> None:
-    from .models import EVIDENCE_EXTENSIONS
+_LIMITS = {
+    "note": (NOTE_MAX_LENGTH, "La nota"),
+    "not_available_reason": (NOT_AVAILABLE_REASON_MAX_LENGTH, "Il motivo del valore n.d."),
+    "reason": (CHANGE_REASON_MAX_LENGTH, "Il motivo della modifica"),
+    "text": (DEVIATION_MAX_LENGTH, "La motivazione dello scostamento"),
+}
 
+
+def _check_lengths(**texts: str) -> None:
+    """One limit per field (measures.models), the same whichever way the text came in: the
+    API's schemas declare these numbers, but the pages and the values file only meet them
+    here."""
+    for field, text in texts.items():
+        limit, what = _LIMITS[field]
+        if len(text) > limit:
+            raise ValidationError({field: f"{what} può avere al massimo {limit:,} caratteri "
+                                          f"(ne ha {len(text):,}).".replace(",", ".")})
+
+
+def _check_evidence(upload: UploadedFile) -> None:
     name = upload.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in EVIDENCE_EXTENSIONS:
         raise ValidationError({"evidence": f"Tipo di file «{extension or name}» non ammesso: "
                                            f"{', '.join(EVIDENCE_EXTENSIONS)}."})
     if (upload.size or 0) > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"evidence": "Il file supera i 10 MB."})
+        raise ValidationError({"evidence": f"Il file «{name}» supera i "
+                                           f"{EVIDENCE_MAX_BYTES // 2**20} MB consentiti: "
+                                           "ridurlo (ad esempio un PDF a risoluzione minore) "
+                                           "o dividerlo."})
     head = upload.read(5)
     upload.seek(0)
     if extension == "pdf" and head != b"%PDF-":
@@ -242,6 +275,7 @@ def explain_deviation(user: Any, period: Period, indicator: Indicator, text: str
     _require_open(period, state)
     if not text.strip():
         raise ValidationError({"text": "Scrivere la motivazione dello scostamento."})
+    _check_lengths(text=text.strip())
     deviation = Deviation.objects.filter(period=period, indicator=indicator).first() or \
         Deviation(period=period, indicator=indicator)
     deviation.text, deviation.author = text.strip(), account_of(user)

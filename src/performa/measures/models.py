@@ -25,8 +25,33 @@ from performa.plans.models import (
     Variable,
 )
 
-EVIDENCE_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "csv", "txt", "png", "jpg", "jpeg"]
+# What people type and attach, one limit per field. The actions (performa.measures.actions)
+# check them, being the one place the pages, the API and the values file all go through; the
+# API schemas declare the same numbers (docs/openapi.json), the entry form's inputs carry them
+# as maxlength, and the upload handler (performa.web.uploads) stops reading an evidence file
+# at EVIDENCE_MAX_BYTES, so an oversized one is never written to disk.
+NOTE_MAX_LENGTH = 2000
+NOT_AVAILABLE_REASON_MAX_LENGTH = 300
+DEVIATION_MAX_LENGTH = 4000
+# The reason of a change lands in the history row's history_change_reason, which
+# django-simple-history makes a 100-character column (PostgreSQL refuses anything longer).
+CHANGE_REASON_MAX_LENGTH = 100
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# The evidence types accepted, with the content type a download is served as: taken from the
+# extension checked at upload time (kept by the stored name), never from the client's header.
+EVIDENCE_TYPES = {
+    "pdf": "application/pdf",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "txt": "text/plain",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
+EVIDENCE_EXTENSIONS = list(EVIDENCE_TYPES)
 
 
 class Period(models.Model):
@@ -83,7 +108,9 @@ class MeasuredValue(models.Model):
                                   related_name="values", verbose_name="indicatore")
     value_text = models.CharField("valore (come scritto)", max_length=60)
     number = models.FloatField("valore", null=True, blank=True)  # None: n.d.
-    not_available_reason = models.CharField("motivo n.d.", max_length=300, blank=True)
+    not_available_reason = models.CharField("motivo n.d.",
+                                            max_length=NOT_AVAILABLE_REASON_MAX_LENGTH,
+                                            blank=True)
     note = models.TextField("nota", blank=True)
     evidence = models.FileField(
         "documento a supporto", upload_to=evidence_path, blank=True,
@@ -112,6 +139,12 @@ class MeasuredValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variable or self.indicator}: {self.value_text}"
+
+    @property
+    def evidence_type(self) -> str:
+        """The content type the evidence is served as, from its (checked) extension."""
+        extension = self.evidence.name.rsplit(".", 1)[-1].lower() if self.evidence else ""
+        return EVIDENCE_TYPES.get(extension, "application/octet-stream")
 
 
 class Deviation(models.Model):

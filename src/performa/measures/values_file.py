@@ -26,7 +26,7 @@ from performa.engine.values import ValueParseError, parse_value
 from performa.plans.models import Body, Indicator, Variable
 
 from . import actions, computing
-from .models import Period
+from .models import CHANGE_REASON_MAX_LENGTH, Period
 
 # Rows one API bulk upload may carry: a whole period of a large chamber (~600 indicators,
 # ~1.000 variables) fits; more would keep one transaction open for tens of seconds, which on
@@ -98,6 +98,16 @@ def _cell_text(cell: Any) -> str:
     return str(cell)
 
 
+_COLUMNS = {"not_available_reason": "Motivo n.d.", "note": "Nota"}
+
+
+def _reason(name: str) -> str:
+    """The audit reason naming the file, within the history column's limit however long the
+    file's name."""
+    room = CHANGE_REASON_MAX_LENGTH - len("importazione da «»")
+    return f"importazione da «{name if len(name) <= room else name[:room - 1] + '…'}»"
+
+
 @transaction.atomic
 def import_values(user: Any, body: Body, data: bytes, name: str) -> int:
     """Store every row or none; returns the number of values stored."""
@@ -111,11 +121,11 @@ def import_values(user: Any, body: Body, data: bytes, name: str) -> int:
             actions.enter_value(
                 user, period, owner, row.cells["valore"], note=row.cells.get("nota", ""),
                 not_available_reason=row.cells.get("motivo n.d.", ""),
-                reason=f"importazione da «{name}»", recompute=False,
+                reason=_reason(name), recompute=False,
             )
         except ValidationError as error:
-            column = "Motivo n.d." if "not_available_reason" in getattr(
-                error, "error_dict", {}) else "Valore"
+            fields = getattr(error, "error_dict", {})
+            column = next((c for f, c in _COLUMNS.items() if f in fields), "Valore")
             raise ValuesFileError(row.number, column, "; ".join(error.messages)) from None
         touched.add(period.pk)
     for period in Period.objects.filter(pk__in=touched):

@@ -76,3 +76,19 @@ def light_word(value: object) -> str:
     """The traffic light in words, for screen readers and print: colour is never the only
     signal (WCAG 1.4.1)."""
     return LIGHT_WORDS[light(value)]
+
+
+_LIMITS = {
+    "note": "NOTE_MAX_LENGTH",
+    "not_available_reason": "NOT_AVAILABLE_REASON_MAX_LENGTH",
+    "deviation": "DEVIATION_MAX_LENGTH",
+}
+
+
+@register.simple_tag
+def limit(field: str) -> int:
+    """The length limit of a measured value's text field (measures.models), for an input's
+    maxlength: the browser stops the typing where the action would refuse the save."""
+    from performa.measures import models
+
+    return int(getattr(models, _LIMITS[field]))

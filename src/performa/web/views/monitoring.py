@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from performa.engine.values import format_percent
-from performa.measures.models import NodeResult, ResultSet
+from performa.measures.models import MeasuredValue, NodeResult, ResultSet
 from performa.plans.models import (
     Indicator,
     OperationalObjective,
@@ -135,15 +135,21 @@ def card(request: HttpRequest, body_id: int, code: str) -> HttpResponse:
         node = current.nodes.filter(tree="strategy", key=f"op:{code}").first() if current else None
         by_period.append({"period": period, "results": found, "node": node,
                           "result_set": current})
+    # The values typed with a document attached, to link it next to the figure.
+    evidence = {(v.period_id, v.indicator.lineage): v for v in MeasuredValue.objects.filter(
+        period__in=periods, indicator__lineage__in=[i.lineage for i in indicators],
+    ).exclude(evidence="").select_related("indicator")}
     rows = []
     for position, indicator in enumerate(indicators, 1):
         target = next((t for t in indicator.targets.all() if t.year == year), None)
-        cells = [(p["period"], p["results"].get(indicator.lineage)) for p in by_period]
+        cells = [(p["period"], p["results"].get(indicator.lineage),
+                  evidence.get((p["period"].pk, indicator.lineage))) for p in by_period]
         chart = {
             "type": "line",
-            "data": {"labels": [f"{period.date:%d/%m}" for period, _ in cells],
+            "data": {"labels": [f"{period.date:%d/%m}" for period, _, _ in cells],
                      "datasets": [{"label": "valore", "spanGaps": True,
-                                   "data": [_plotted(indicator, res) for _, res in cells]}]},
+                                   "data": [_plotted(indicator, res)
+                                            for _, res, _ in cells]}]},
             "options": {"plugins": {"legend": {"display": False}}},
         }
         rows.append({"position": position, "indicator": indicator, "target": target,
