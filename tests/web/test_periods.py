@@ -155,6 +155,10 @@ def test_opening_closing_and_a_reopening_that_needs_a_reason(s: Setup) -> None:
     assert "Per riaprire una rilevazione serve una motivazione." in html
     assert f'aria-describedby="errore-{s.september.pk}"' in html
     assert state(s.september) == "closed"
+    # The history keeps 100 characters of a reason: a longer one is refused, not a 500.
+    too_long = client.post(move, {"stato": "open", "motivo": "x" * 101})
+    assert "al massimo 100 caratteri (ne ha 101)" in too_long.content.decode()
+    assert state(s.september) == "closed"
     client.post(move, {"stato": "open", "motivo": "valori PID da correggere"})
     assert state(s.september) == "open"
     last = s.september.history.order_by("-history_date").first()

@@ -148,7 +148,8 @@ class PeriodIn(Schema):
 
 class PeriodMoveIn(Schema):
     state: Literal["open", "closed", "validated"]
-    reason: Text = ""
+    reason: Text = Field("", max_length=CHANGE_REASON_MAX_LENGTH,
+                         description="obbligatorio per riaprire (audit)")
 
 
 class ValueOut(Schema):

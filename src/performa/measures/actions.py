@@ -330,6 +330,7 @@ def move_period(user: Any, period: Period, state: str, reason: str = "") -> Peri
     reopening = period.state == State.VALIDATED or (
         target == State.OPEN and period.state == State.CLOSED
     )
+    _check_lengths(reason=reason)
     if reopening and not reason.strip():
         raise ValidationError({"reason": "Per riaprire una rilevazione serve una motivazione."})
     if target == State.CLOSED and period.year_end and body.deviation_required:
@@ -359,6 +360,7 @@ def recompute(user: Any, period: Period, reason: str, rules: Any = None) -> Any:
     access.require(access.can_plan(user, _body(period)))
     if not reason.strip():
         raise ValidationError({"reason": "Indicare il motivo del ricalcolo."})
+    _check_lengths(reason=reason)
     return computing.store_results(period, account_of(user), reason=reason, new_set=True,
                                    rules=rules)
 
