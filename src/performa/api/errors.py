@@ -74,7 +74,8 @@ class ApiErrorsMiddleware:
         if not is_api(request) or response.status_code < 400 or _is_json(response):
             return response
         status = response.status_code
-        message = ""
+        # A refusal made outside the API (performa.web.uploads) says why in error_message.
+        message = str(getattr(response, "error_message", ""))
         if status == 405:
             allowed = str(response.get("Allow", ""))
             message = (f"Metodo {request.method} non consentito per questo indirizzo"

@@ -33,7 +33,6 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.shortcuts import render
 
-from performa.api import errors
 from performa.measures.models import EVIDENCE_MAX_BYTES
 
 # Room for the rest of a data-entry form around its file (fields, boundaries, headers): a
@@ -95,12 +94,13 @@ def _megabytes(size: int) -> str:
 
 
 def too_large(request: HttpRequest) -> HttpResponse:
-    """413, in the API's JSON or as a page."""
+    """413 as a page; under /api/ the API's middleware (outside this one) answers it as its
+    JSON error, with ``error_message`` as the message."""
     limits = (f"al massimo {_megabytes(EVIDENCE_MAX_BYTES)} MB per il documento allegato e "
               f"{_megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)} MB per il resto")
-    if errors.is_api(request):
-        return errors.json_error(413, f"Richiesta troppo grande: {limits}.")
-    return render(request, "web/too_large.html", {"limits": limits}, status=413)
+    response = render(request, "web/too_large.html", {"limits": limits}, status=413)
+    response.error_message = f"Richiesta troppo grande: {limits}."  # type: ignore[attr-defined]
+    return response
 
 
 class RequestSizeMiddleware:
