@@ -109,9 +109,10 @@ def test_https_settings_follow_the_environment() -> None:
 def test_login_throttling_and_session_defaults() -> None:
     assert settings_values(
         "AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "AXES_LOCKOUT_PARAMETERS",
-        "AXES_RESET_ON_SUCCESS", "SESSION_COOKIE_AGE", "SESSION_EXPIRE_AT_BROWSER_CLOSE",
-    ) == ["5", "datetime.timedelta(seconds=900)", "[['username', 'ip_address']]", "True",
-          "28800", "True"]
+        "LOGIN_FAILURES_PER_ADDRESS", "AXES_RESET_ON_SUCCESS", "SESSION_COOKIE_AGE",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+    ) == ["5", "datetime.timedelta(seconds=900)", "[['username', 'ip_address'], 'ip_address']",
+          "20", "True", "28800", "True"]
     backends = settings_values("AUTHENTICATION_BACKENDS")[0]
     assert backends.startswith("['axes.backends.AxesStandaloneBackend'")
 
@@ -119,9 +120,10 @@ def test_login_throttling_and_session_defaults() -> None:
 def test_login_throttling_and_session_follow_the_environment() -> None:
     assert settings_values(
         "AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "SESSION_COOKIE_AGE",
+        "LOGIN_FAILURES_PER_ADDRESS",
         PERFORMA_LOGIN_FAILURES="3", PERFORMA_LOGIN_COOLOFF_MINUTES="60",
-        PERFORMA_SESSION_HOURS="2",
-    ) == ["3", "datetime.timedelta(seconds=3600)", "7200"]
+        PERFORMA_SESSION_HOURS="2", PERFORMA_LOGIN_FAILURES_PER_ADDRESS="50",
+    ) == ["3", "datetime.timedelta(seconds=3600)", "7200", "50"]
 
 
 @pytest.mark.parametrize(
