@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from performa import filelimits
 from performa.interchange.document import (
     Assignment,
     FundShare,
@@ -247,8 +248,15 @@ def load_json(text: str) -> PlanDocument:
     """Read a plan from JSON text, refusing anything but the documented format.
 
     Raises :class:`InterchangeError` naming the JSON path (or the line and column when the
-    text is not JSON) and the reason.
+    text is not JSON) and the reason. A text beyond the limits of :mod:`performa.filelimits`
+    (size, nesting depth, number of objects and lists) is refused before it is parsed: the
+    parser would otherwise recurse once per level and fail with ``RecursionError``.
     """
+    try:
+        filelimits.check_json_text(text)
+    except filelimits.FileLimitError as exc:
+        location = f"riga {exc.row}, colonna {exc.column}" if exc.row else "documento"
+        raise InterchangeError(location, exc.reason) from None
     try:
         data = json.loads(text, object_pairs_hook=_object_hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:

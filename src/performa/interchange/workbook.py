@@ -31,12 +31,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from performa import filelimits
 from performa.interchange.document import (
     Assignment,
     FundShare,
@@ -946,33 +946,71 @@ def _xlsx_cell(cell: Any) -> _Cell:
     return str(value)
 
 
+def _limit_error(error: filelimits.FileLimitError, what: str) -> InterchangeError:
+    """A refusal by a file limit, placed on its sheet (and row) when it has one."""
+    if not error.sheet:
+        return InterchangeError(what, error.reason)
+    location = _cell_location(error.sheet, error.row) if error.row else f"foglio {error.sheet}"
+    return InterchangeError(location, error.reason)
+
+
 def _read_xlsx(data: bytes) -> list[_SheetIn]:
+    """Every sheet's non-empty rows, streamed (openpyxl read-only) after the file limits.
+
+    The limits (size, zip bomb, declared and actual rows and columns) are checked on the raw
+    zip first, in constant memory; then openpyxl streams the rows. Its read-only mode sizes
+    rows by the ``<dimension>`` the file declares, which some programs write wrong (too small
+    would drop cells), so the declared size is only used for the refusal and each row is read
+    as long as it really is.
+    """
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    # Read-only mode parses the sheets while the rows are read, so errors come from both steps.
+    unreadable: tuple[type[Exception], ...] = (
+        InvalidFileException, KeyError, ValueError, ParseError, *filelimits.UNREADABLE_ZIP
+    )
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        archive = filelimits.open_zip(data)
+        filelimits.scan_xml_members(archive, filelimits.xlsx_sheet_names(archive))
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except filelimits.FileLimitError as exc:
+        raise _limit_error(exc, "file XLSX") from None
+    except unreadable as exc:
         raise InterchangeError(
             "file XLSX", f"non è una cartella di lavoro Excel (.xlsx) leggibile ({exc})"
         ) from exc
     sheets: list[_SheetIn] = []
-    for ws in workbook.worksheets:
-        rows: list[tuple[int, list[_Cell]]] = []
-        if ws.max_row and ws.max_column:
-            for row_number, row in enumerate(
-                ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column),
-                start=1,
-            ):
+    try:
+        for ws in workbook.worksheets:
+            ws.reset_dimensions()  # read-only sheets: forget the declared size (see above)
+            rows: list[tuple[int, list[_Cell]]] = []
+            for row_number, row in enumerate(ws.iter_rows(), start=1):
+                if row_number > filelimits.MAX_ROWS:  # the scan refused such rows already
+                    raise InterchangeError(
+                        _cell_location(ws.title, row_number),
+                        f"oltre il limite di {filelimits.italian_count(filelimits.MAX_ROWS)} "
+                        "righe per foglio",
+                    )
                 cells = [_xlsx_cell(cell) for cell in row]
                 if any(_filled(cell) for cell in cells):
                     rows.append((row_number, cells))
-        sheets.append(_SheetIn(ws.title, rows))
+            sheets.append(_SheetIn(ws.title, rows))
+    except InterchangeError:
+        raise
+    except unreadable as exc:
+        raise InterchangeError(
+            "file XLSX", f"non è una cartella di lavoro Excel (.xlsx) leggibile ({exc})"
+        ) from exc
+    finally:
+        workbook.close()
     return sheets
 
 
 # --------------------------------------------------------------------------------------------
-# ODS (odfpy)
+# ODS (written with odfpy, read with ElementTree)
 
 _TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -1105,83 +1143,99 @@ def _write_ods(sheets: Sequence[_SheetOut]) -> bytes:
     return buffer.getvalue()
 
 
-def _qname(node: Any) -> tuple[str, str] | None:
-    qname = getattr(node, "qname", None)
-    return qname if isinstance(qname, tuple) else None
+# Reading streams content.xml (ElementTree's iterparse) one row at a time instead of loading
+# it with odfpy, whose object tree costs about a kilobyte per XML element: a 1 MB file of
+# empty cells took 29 s and 1 GB. Each row is read when its end tag arrives and then dropped.
+
+_TABLE = f"{{{_TABLE_NS}}}table"
+_TABLE_NAME = f"{{{_TABLE_NS}}}name"
+_TABLE_ROW = f"{{{_TABLE_NS}}}table-row"
+_ROW_GROUP_TAGS = frozenset(f"{{{_TABLE_NS}}}{group}" for group in _ROW_GROUPS)
+_CELL_TAGS = (f"{{{_TABLE_NS}}}table-cell", f"{{{_TABLE_NS}}}covered-table-cell")
+_SPREADSHEET = f"{{{_OFFICE_NS}}}spreadsheet"
+_BODY = f"{{{_OFFICE_NS}}}body"
+_PARAGRAPH_TAGS = (f"{{{_TEXT_NS}}}p", f"{{{_TEXT_NS}}}h")
+_SPACES = f"{{{_TEXT_NS}}}s"
+_SPACES_COUNT = f"{{{_TEXT_NS}}}c"
+_TAB = f"{{{_TEXT_NS}}}tab"
+_LINE_BREAK = f"{{{_TEXT_NS}}}line-break"
+_NOT_THE_VALUE = (f"{{{_OFFICE_NS}}}annotation", f"{{{_TEXT_NS}}}note")  # comments, notes
+
+
+class _TooManySpaces(ValueError):
+    pass
 
 
 def _ods_inline_text(node: Any) -> str:
-    parts: list[str] = []
-    for child in node.childNodes:
-        qname = _qname(child)
-        if qname is None:
-            parts.append(str(getattr(child, "data", "")))
-        elif qname == (_TEXT_NS, "s"):
-            parts.append(" " * int(child.getAttrNS(_TEXT_NS, "c") or 1))
-        elif qname == (_TEXT_NS, "tab"):
+    parts = [node.text or ""]
+    for child in node:
+        if child.tag == _SPACES:
+            count_text = child.get(_SPACES_COUNT) or "1"
+            count = int(count_text) if count_text.isdigit() else 1
+            if count > _ODS_MAX_REPEAT:
+                raise _TooManySpaces(count)
+            parts.append(" " * max(count, 1))
+        elif child.tag == _TAB:
             parts.append("\t")
-        elif qname == (_TEXT_NS, "line-break"):
+        elif child.tag == _LINE_BREAK:
             parts.append("\n")
-        elif qname in ((_OFFICE_NS, "annotation"), (_TEXT_NS, "note")):
-            continue  # comments and notes are not the value
-        else:
+        elif child.tag not in _NOT_THE_VALUE:
             parts.append(_ods_inline_text(child))  # span, a, …
+        parts.append(child.tail or "")
     return "".join(parts)
 
 
 def _ods_shown_text(cell: Any) -> str:
-    lines = [
-        _ods_inline_text(child)
-        for child in cell.childNodes
-        if _qname(child) in ((_TEXT_NS, "p"), (_TEXT_NS, "h"))
-    ]
-    return "\n".join(lines)
+    return "\n".join(_ods_inline_text(child) for child in cell if child.tag in _PARAGRAPH_TAGS)
 
 
 _ODS_TIME = re.compile(r"-?PT(\d+)H(\d+)M(\d+)(?:[.,]\d+)?S")
+_VALUE_TYPE = f"{{{_OFFICE_NS}}}value-type"
+_VALUE = f"{{{_OFFICE_NS}}}value"
+_CURRENCY = f"{{{_OFFICE_NS}}}currency"
+_DATE_VALUE = f"{{{_OFFICE_NS}}}date-value"
+_TIME_VALUE = f"{{{_OFFICE_NS}}}time-value"
+_BOOLEAN_VALUE = f"{{{_OFFICE_NS}}}boolean-value"
 
 
 def _ods_cell(cell: Any) -> _Cell:
-    kind = cell.getAttrNS(_OFFICE_NS, "value-type")
-    shown = _ods_shown_text(cell)
+    kind = cell.get(_VALUE_TYPE)
+    try:
+        shown = _ods_shown_text(cell)
+    except _TooManySpaces as exc:
+        return _Bad(
+            f"la cella contiene {filelimits.italian_count(int(str(exc)))} spazi di fila, oltre "
+            f"il limite di {filelimits.italian_count(_ODS_MAX_REPEAT)}"
+        )
     try:
         if kind in ("float", "percentage", "currency"):
-            value = Decimal(cell.getAttrNS(_OFFICE_NS, "value"))
+            value = Decimal(cell.get(_VALUE))
             if kind == "percentage":
                 return _italian_percent(value)
             if kind == "currency":
-                currency = cell.getAttrNS(_OFFICE_NS, "currency") or "EUR"
+                currency = cell.get(_CURRENCY) or "EUR"
                 return _italian_money(value) if currency.upper() == "EUR" else shown
             return _italian_number(value)
         if kind == "date":
-            text = cell.getAttrNS(_OFFICE_NS, "date-value") or ""
+            text = cell.get(_DATE_VALUE) or ""
             if "T" in text:
                 return _italian_datetime(dt.datetime.fromisoformat(text))
             return _italian_datetime(dt.date.fromisoformat(text))
         if kind == "time":
-            match = _ODS_TIME.fullmatch(cell.getAttrNS(_OFFICE_NS, "time-value") or "")
+            match = _ODS_TIME.fullmatch(cell.get(_TIME_VALUE) or "")
             if match:
                 hours, minutes, seconds = (int(group) for group in match.groups())
                 return f"{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
             return shown
         if kind == "boolean":
-            return "si" if cell.getAttrNS(_OFFICE_NS, "boolean-value") == "true" else "no"
+            return "si" if cell.get(_BOOLEAN_VALUE) == "true" else "no"
     except (InvalidOperation, TypeError, ValueError):
         return shown
     return shown
 
 
-def _ods_rows(node: Any) -> Iterator[Any]:
-    for child in node.childNodes:
-        qname = _qname(child)
-        if qname == (_TABLE_NS, "table-row"):
-            yield child
-        elif qname is not None and qname[0] == _TABLE_NS and qname[1] in _ROW_GROUPS:
-            yield from _ods_rows(child)
-
-
 def _repeat(node: Any, attribute: str) -> int:
-    text = node.getAttrNS(_TABLE_NS, attribute)
+    text = node.get(f"{{{_TABLE_NS}}}{attribute}")
     try:
         count = int(text) if text else 1
     except ValueError:
@@ -1189,56 +1243,112 @@ def _repeat(node: Any, attribute: str) -> int:
     return max(count, 1)
 
 
-def _read_ods(data: bytes) -> list[_SheetIn]:
-    from odf.opendocument import load
+@dataclass
+class _OdsTable:
+    element: Any
+    depth: int  # how many ancestors the table element has
+    sheet: _SheetIn
+    row_number: int = 1  # of the next row, counting repeated rows
 
+
+def _ods_row(table: _OdsTable, row: Any) -> None:
+    """Add one table:table-row (repeated rows and cells expanded) to the table's sheet."""
+    name, row_number = table.sheet.name, table.row_number
+    row_repeat = _repeat(row, "number-rows-repeated")
+    cells: list[_Cell] = []
+    column = 0
+    for cell in row:
+        if cell.tag not in _CELL_TAGS:
+            continue
+        cell_repeat = _repeat(cell, "number-columns-repeated")
+        # Most cells of a sheet are empty: no value type, no text.
+        value = _ods_cell(cell) if len(cell) or cell.get(_VALUE_TYPE) else ""
+        if _filled(value):
+            if cell_repeat > _ODS_MAX_REPEAT:
+                raise InterchangeError(
+                    _cell_location(name, row_number, _column_letter(column)),
+                    f"lo stesso valore è ripetuto in {cell_repeat} colonne",
+                )
+            if column + cell_repeat > filelimits.MAX_COLUMNS:
+                raise InterchangeError(
+                    _cell_location(name, row_number, _column_letter(column)),
+                    f"valore oltre la colonna {_column_letter(filelimits.MAX_COLUMNS - 1)}: "
+                    f"oltre il limite di {filelimits.MAX_COLUMNS} colonne per foglio",
+                )
+            cells.extend([""] * (column - len(cells)))
+            cells.extend([value] * cell_repeat)
+        column += cell_repeat
+    if any(_filled(cell) for cell in cells):
+        if row_repeat > _ODS_MAX_REPEAT:
+            raise InterchangeError(
+                _cell_location(name, row_number),
+                f"la stessa riga è ripetuta {row_repeat} volte",
+            )
+        if row_number + row_repeat - 1 > filelimits.MAX_ROWS:
+            raise InterchangeError(
+                _cell_location(name, max(row_number, filelimits.MAX_ROWS + 1)),
+                f"valori oltre la riga {filelimits.italian_count(filelimits.MAX_ROWS)}: oltre "
+                f"il limite di {filelimits.italian_count(filelimits.MAX_ROWS)} righe per foglio",
+            )
+        for offset in range(row_repeat):
+            table.sheet.rows.append((row_number + offset, list(cells)))
+    table.row_number += row_repeat
+
+
+def _ods_sheets(content: Any) -> list[_SheetIn]:
+    """The tables of office:body/office:spreadsheet, read from content.xml row by row."""
+    from xml.etree.ElementTree import iterparse
+
+    sheets: list[_SheetIn] = []
+    ancestors: list[Any] = []
+    table: _OdsTable | None = None
+    # No DTD, so no entity expansion: scan_xml_members refused any before this parse.
+    for event, element in iterparse(content, events=("start", "end")):  # noqa: S314
+        if event == "start":
+            if (
+                table is None
+                and element.tag == _TABLE
+                and [a.tag for a in ancestors[-2:]] == [_BODY, _SPREADSHEET]
+            ):
+                sheet = _SheetIn(element.get(_TABLE_NAME) or "", [])
+                table = _OdsTable(element, len(ancestors), sheet)
+            ancestors.append(element)
+            continue
+        ancestors.pop()
+        in_row = False
+        if table is not None:
+            between = ancestors[table.depth + 1:]  # from the table (excluded) to this element
+            if element.tag == _TABLE_ROW and all(a.tag in _ROW_GROUP_TAGS for a in between):
+                _ods_row(table, element)
+            elif element is table.element:
+                sheets.append(table.sheet)
+                table = None
+            else:
+                in_row = any(a.tag == _TABLE_ROW for a in between)
+        if ancestors and not in_row:
+            ancestors[-1].remove(element)  # read (or not needed): let it go
+    return sheets
+
+
+def _read_ods(data: bytes) -> list[_SheetIn]:
+    """Every table's non-empty rows, streamed from content.xml after the file limits."""
+    from xml.etree.ElementTree import ParseError
+
+    unreadable: tuple[type[Exception], ...] = (KeyError, ParseError, *filelimits.UNREADABLE_ZIP)
     try:
-        document = load(io.BytesIO(data))
-    except Exception as exc:  # odfpy raises whatever its zip and XML layers raise
+        archive = filelimits.open_zip(data)
+        filelimits.scan_xml_members(archive)
+        mimetype = archive.read("mimetype").decode("utf-8", "replace")
+        if mimetype != _ODS_MIMETYPE:
+            raise InterchangeError(
+                "file ODS",
+                f"non è un foglio di calcolo OpenDocument (.ods): tipo «{mimetype}»",
+            )
+        with archive.open("content.xml") as content:
+            return _ods_sheets(content)
+    except filelimits.FileLimitError as exc:
+        raise _limit_error(exc, "file ODS") from None
+    except unreadable as exc:
         raise InterchangeError(
             "file ODS", f"non è un foglio di calcolo OpenDocument (.ods) leggibile ({exc})"
         ) from exc
-    if document.mimetype != _ODS_MIMETYPE:
-        raise InterchangeError(
-            "file ODS",
-            f"non è un foglio di calcolo OpenDocument (.ods): tipo «{document.mimetype}»",
-        )
-    sheets: list[_SheetIn] = []
-    for table in document.spreadsheet.childNodes:
-        if _qname(table) != (_TABLE_NS, "table"):
-            continue
-        name = table.getAttrNS(_TABLE_NS, "name") or ""
-        rows: list[tuple[int, list[_Cell]]] = []
-        row_number = 1
-        for row in _ods_rows(table):
-            row_repeat = _repeat(row, "number-rows-repeated")
-            cells: list[_Cell] = []
-            column = 0
-            for cell in row.childNodes:
-                if _qname(cell) not in (
-                    (_TABLE_NS, "table-cell"),
-                    (_TABLE_NS, "covered-table-cell"),
-                ):
-                    continue
-                cell_repeat = _repeat(cell, "number-columns-repeated")
-                value = _ods_cell(cell)
-                if _filled(value):
-                    if cell_repeat > _ODS_MAX_REPEAT:
-                        raise InterchangeError(
-                            _cell_location(name, row_number, _column_letter(column)),
-                            f"lo stesso valore è ripetuto in {cell_repeat} colonne",
-                        )
-                    cells.extend([""] * (column - len(cells)))
-                    cells.extend([value] * cell_repeat)
-                column += cell_repeat
-            if any(_filled(cell) for cell in cells):
-                if row_repeat > _ODS_MAX_REPEAT:
-                    raise InterchangeError(
-                        _cell_location(name, row_number),
-                        f"la stessa riga è ripetuta {row_repeat} volte",
-                    )
-                for offset in range(row_repeat):
-                    rows.append((row_number + offset, list(cells)))
-            row_number += row_repeat
-        sheets.append(_SheetIn(name, rows))
-    return sheets
