@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import load_workbook
 
+from performa import filelimits
 from performa.engine.values import ValueParseError, parse_value
 from performa.plans.models import Body, Indicator, Variable
 
@@ -51,19 +52,18 @@ class Row:
 
 
 def read_rows(data: bytes, name: str) -> list[Row]:
-    """The file's rows as text cells keyed by lower-case header; row numbers as in the file."""
-    if name.lower().endswith(".xlsx"):
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        table = [["" if c is None else _cell_text(c) for c in row]
-                 for row in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValuesFileError(1, "", "il file non è un CSV in UTF-8") from None
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
-        table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    """The file's rows as text cells keyed by lower-case header; row numbers as in the file.
+
+    The file limits (``performa.filelimits``: size, zip bomb, rows and columns) are checked
+    before the work, and rows are read one at a time, so a forged file is refused instead of
+    taking the memory and minutes of the whole server.
+    """
+    try:
+        filelimits.check_file_size(len(data))
+        table = _xlsx_table(data) if name.lower().endswith(".xlsx") else _csv_table(data)
+    except filelimits.FileLimitError as error:
+        where = f"foglio «{error.sheet}»: " if error.sheet else ""
+        raise ValuesFileError(error.row or 1, "", where + error.reason) from None
     if not table:
         raise ValuesFileError(1, "", "il file è vuoto")
     headers = [h.strip().lower() for h in table[0]]
@@ -77,6 +77,8 @@ def read_rows(data: bytes, name: str) -> list[Row]:
     for number, cells in enumerate(table[1:], start=2):
         if not any(str(c).strip() for c in cells):
             continue
+        # A row may end before the last column (CSV, or an XLSX row read as long as it is).
+        cells = [*cells, *[""] * (len(headers) - len(cells))]
         for header, cell in zip(headers, cells, strict=False):
             if "\x00" in str(cell):  # PostgreSQL cannot store it
                 raise ValuesFileError(number, header.capitalize(),
@@ -84,6 +86,72 @@ def read_rows(data: bytes, name: str) -> list[Row]:
         rows.append(Row(number, {h: str(c).strip() for h, c in zip(headers, cells, strict=False)
                                  if h}))
     return rows
+
+
+def _xlsx_table(data: bytes) -> list[list[str]]:
+    """The first sheet's rows, streamed by openpyxl (read-only) once the limits are checked."""
+    from xml.etree.ElementTree import ParseError
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    unreadable: tuple[type[Exception], ...] = (
+        InvalidFileException, KeyError, ValueError, ParseError, IndexError,
+        *filelimits.UNREADABLE_ZIP,
+    )
+    try:
+        archive = filelimits.open_zip(data)
+        filelimits.scan_xml_members(archive, filelimits.xlsx_sheet_names(archive))
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except filelimits.FileLimitError:
+        raise
+    except unreadable:
+        raise ValuesFileError(1, "", "il file non è una cartella di lavoro Excel (.xlsx) "
+                                     "leggibile") from None
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # sized by its rows, not by the <dimension> it declares
+        table: list[list[str]] = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > filelimits.MAX_ROWS:  # the scan refused such rows already
+                raise filelimits.FileLimitError(
+                    f"oltre il limite di {filelimits.italian_count(filelimits.MAX_ROWS)} righe",
+                    sheet=sheet.title, row=number)
+            table.append(["" if c is None else _cell_text(c) for c in row])
+        return table
+    except (filelimits.FileLimitError, ValuesFileError):
+        raise
+    except unreadable:
+        raise ValuesFileError(1, "", "il file non è una cartella di lavoro Excel (.xlsx) "
+                                     "leggibile") from None
+    finally:
+        workbook.close()
+
+
+def _csv_table(data: bytes) -> list[list[str]]:
+    """The CSV's records, one at a time, refused past MAX_ROWS rows or MAX_COLUMNS columns."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValuesFileError(1, "", "il file non è un CSV in UTF-8") from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    table: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for cells in reader:
+            number = len(table) + 1
+            if number > filelimits.MAX_ROWS:
+                raise filelimits.FileLimitError(
+                    f"oltre il limite di {filelimits.italian_count(filelimits.MAX_ROWS)} righe",
+                    row=number)
+            if len(cells) > filelimits.MAX_COLUMNS:
+                raise filelimits.FileLimitError(
+                    f"{len(cells)} colonne, oltre il limite di {filelimits.MAX_COLUMNS}",
+                    row=number)
+            table.append(cells)
+    except csv.Error as error:  # a field longer than csv.field_size_limit(), …
+        raise ValuesFileError(reader.line_num, "", f"CSV non leggibile ({error})") from None
+    return table
 
 
 def _cell_text(cell: Any) -> str:
