@@ -138,35 +138,28 @@ def _write(user: Any, period: Period, owner: Variable | Indicator, revision: int
             raise ValidationError("Il valore da modificare non esiste più: ricaricare la pagina.")
         owner_field = "variable" if isinstance(owner, Variable) else "indicator"
         stored = MeasuredValue(period=period, **{owner_field: owner}, **fields)
-        if evidence is not None:
-            stored.evidence = evidence
-        _audit(stored, user, reason)
-        try:
-            with transaction.atomic():  # a savepoint: the loser's transaction goes on
-                stored.save()
-        except IntegrityError:
-            raise ConflictError(MeasuredValue.objects.get(period=period, **lookup)) from None
-        stored.refresh_from_db()
-        return stored
-    seen = existing.revision if revision is None else revision
-    # Claim the next revision atomically: of two saves built on the same revision, the
-    # database lets exactly one through, on SQLite as on PostgreSQL.
-    claimed = MeasuredValue.objects.filter(pk=existing.pk, revision=seen).update(
-        revision=seen + 1
-    )
-    if not claimed:
-        existing.refresh_from_db()
-        raise ConflictError(existing)
-    stored = existing
-    for name, field_value in fields.items():
-        setattr(stored, name, field_value)
-    if isinstance(owner, Indicator):
-        stored.indicator = owner  # the plan version in force now
-    stored.revision = seen + 1
+    else:
+        seen = existing.revision if revision is None else revision
+        # Claim the next revision atomically: of two saves built on the same revision, the
+        # database lets exactly one through, on SQLite as on PostgreSQL.
+        if not MeasuredValue.objects.filter(pk=existing.pk, revision=seen).update(
+                revision=seen + 1):
+            existing.refresh_from_db()
+            raise ConflictError(existing)
+        stored = existing
+        for name, field_value in fields.items():
+            setattr(stored, name, field_value)
+        if isinstance(owner, Indicator):
+            stored.indicator = owner  # the plan version in force now
+        stored.revision = seen + 1
     if evidence is not None:
         stored.evidence = evidence
     _audit(stored, user, reason)
-    stored.save()
+    try:
+        with transaction.atomic():  # a savepoint: the loser's transaction goes on
+            stored.save()
+    except IntegrityError:  # another first save of this value got in before this one
+        raise ConflictError(MeasuredValue.objects.get(period=period, **lookup)) from None
     stored.refresh_from_db()
     return stored
 
