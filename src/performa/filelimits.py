@@ -24,11 +24,13 @@ file formats. This module imports nothing of Performa and no Django, so any laye
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import re
 import zipfile
 import zlib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
@@ -49,6 +51,7 @@ __all__ = [
     "column_number",
     "italian_count",
     "open_zip",
+    "read_file",
     "scan_xml_members",
     "xlsx_sheet_names",
 ]
@@ -136,6 +139,14 @@ def check_file_size(size: int) -> None:
             f"il file è di {_megabytes(size)}, oltre il limite di {_megabytes(MAX_FILE_BYTES)} "
             "per un file da importare"
         )
+
+
+def read_file(path: Path) -> bytes:
+    """The file's bytes, once its size on disk is within the limit: a command never loads a
+    file it would refuse (OSError as open() raises it)."""
+    with path.open("rb") as file:
+        check_file_size(os.fstat(file.fileno()).st_size)
+        return file.read(MAX_FILE_BYTES + 1)
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from performa.cli import Subparsers
+from performa.filelimits import FileLimitError, read_file
 
 
 def register(subparsers: Subparsers) -> None:
@@ -99,9 +100,13 @@ def _run_values_import(args: argparse.Namespace) -> int:
         print(f"errore: {which}", file=sys.stderr)
         return 2
     try:
-        data = args.file.read_bytes()
+        data = read_file(args.file)
     except OSError as error:
         print(f"errore: impossibile leggere «{args.file}»: {error.strerror}", file=sys.stderr)
+        return 2
+    except FileLimitError as error:
+        print(f"errore in «{args.file}»: {error}\nNessun valore è stato salvato.",
+              file=sys.stderr)
         return 2
     try:
         count = import_values(SYSTEM, bodies.get(), data, args.file.name)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from performa.cli import Subparsers
+from performa.filelimits import FileLimitError, read_file
 
 if TYPE_CHECKING:
     from performa.interchange.document import PlanDocument
@@ -80,9 +81,12 @@ def _run_import(args: argparse.Namespace) -> int:
         print(f"errore: formato di «{args.file}» non riconosciuto: usare --format", file=sys.stderr)
         return 2
     try:
-        data = args.file.read_bytes()
+        data = read_file(args.file)
     except OSError as error:
         print(f"errore: impossibile leggere «{args.file}»: {error.strerror}", file=sys.stderr)
+        return 2
+    except FileLimitError as error:
+        print(f"errore in «{args.file}»: {error}", file=sys.stderr)
         return 2
     return _import(data, fmt, args.body, args.year, str(args.file))
 

@@ -109,6 +109,19 @@ def test_json_larger_than_the_limit_is_refused_before_parsing() -> None:
     assert "oltre il limite di 20,0 MB" in caught.value.reason
 
 
+@pytest.mark.django_db
+def test_the_command_refuses_a_file_too_large_by_its_size_on_disk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The file is not even loaded into memory: its size on disk decides."""
+    monkeypatch.setattr(filelimits, "MAX_FILE_BYTES", 1024)
+    path = tmp_path / "piano.json"
+    path.write_bytes(b" " * 2048)
+    assert main(["import-plan", str(path), "--format", "json"]) == 2
+    assert "oltre il limite di 0,0 MB per un file da importare" in capsys.readouterr().err
+    assert not Body.objects.exists()
+
+
 def test_json_with_too_many_objects_is_refused(
     plan: PlanDocument, monkeypatch: pytest.MonkeyPatch
 ) -> None:
