@@ -26,6 +26,7 @@ TEXTS = {
     "a million letters": "a" * 10**6,
     "a million parentheses": "(" * 10**6,
     "250 hyphenated names": "-".join(f"v{i}" for i in range(250)),
+    "200 number literals": " + ".join(["1.234,5", "0.500", "12,5 %", "7", "0,25"] * 40),
 }
 KNOWN = frozenset(f"v{i}" for i in range(250))
 ENV = MappingEnv({"a": 1.5, "b": 2.0, "x" * (MAX_LENGTH - 2): 1.0,

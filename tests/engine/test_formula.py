@@ -21,6 +21,7 @@ from performa.engine.formula import (
     find_cycles,
     parse,
 )
+from performa.engine.values import Kind, ValueParseError, parse_target, parse_value
 
 Expected = float | None | str  # a str names the expected FormulaError code
 
@@ -111,6 +112,68 @@ NUMBERS = [
 @pytest.mark.parametrize(("text", "value"), NUMBERS)
 def test_numbers(text: str, value: float) -> None:
     check_eval(text, value)
+
+
+def _as_value(text: str) -> float | None:
+    try:
+        return parse_value(text).number
+    except ValueParseError:
+        return None
+
+
+def _as_literal(text: str) -> float | None:
+    try:
+        result = parse(text).evaluate(MappingEnv({}))
+    except FormulaSyntaxError:
+        return None
+    assert isinstance(result, float)
+    return result
+
+
+# The texts of issue 10 item 5 and their neighbours: one number, or refused, everywhere.
+SAME_EVERYWHERE = [
+    ("0.500", 0.5),
+    ("1.500", 1500.0),
+    ("1.500,5", 1500.5),
+    ("0,5", 0.5),
+    ("12,5%", 0.125),
+    ("1.5000", 1.5),
+    ("012.345", 12.345),
+    ("0.500,5", None),
+    ("0.500.000", None),
+    ("1.000.5", None),
+    ("2.5,3", None),
+]
+
+
+@pytest.mark.parametrize(("text", "number"), SAME_EVERYWHERE)
+def test_a_text_is_the_same_number_in_a_value_a_target_and_a_formula(
+    text: str, number: float | None
+) -> None:
+    assert _as_value(text) == number
+    assert _as_literal(text) == number
+    if number is not None:
+        assert parse_target(f">= {text}").value.number == number
+
+
+def test_a_thousands_group_after_0_is_refused_with_the_same_reason() -> None:
+    with pytest.raises(ValueParseError) as value_error:
+        parse_value("0.500,5")
+    with pytest.raises(FormulaSyntaxError) as formula_error:
+        parse("0.500,5")
+    assert value_error.value.reason in formula_error.value.reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("0123456789.,%", min_size=1, max_size=14))
+def test_any_number_text_reads_alike_as_value_and_literal(text: str) -> None:
+    try:
+        value = parse_value(text)
+    except ValueParseError:
+        value = None
+    if value is not None and value.kind is Kind.DATE:  # 31.03.22: a value, never a literal
+        return
+    assert _as_literal(text) == (None if value is None else value.number)
 
 
 # --------------------------------------------------------------------------- evaluation

@@ -18,6 +18,7 @@ from performa.engine.values import (
     format_value,
     parse_target,
     parse_value,
+    scan_number,
 )
 
 # (text as printed in a seed, unit of its column, kind, number) — rows of 000_… and 004_….
@@ -136,6 +137,42 @@ def test_refuses_with_the_text_and_the_reason(text: str, unit: str, fragment: st
     message = str(caught.value)
     assert f"«{text}»" in message
     assert fragment in message
+
+
+# One number grammar (docs/interchange.md, "Numeri"): dots group thousands only after a first
+# group that does not start with 0; otherwise one dot or comma is the decimal separator.
+# tests/engine/test_formula.py checks that a formula literal reads these texts the same way.
+NUMBER_TEXTS = [
+    ("0.500", 0.5, 3),  # was 500: a leading 0 group is no thousands group
+    ("1.500", 1500.0, 0),  # Italian thousands, as the seeds print 85.500
+    ("1.500,5", 1500.5, 1),
+    ("0,5", 0.5, 1),
+    ("1.5000", 1.5, 4),  # four digits after the dot: a decimal, not 1500 and a 0
+    ("1234.5", 1234.5, 1),
+    ("012.345", 12.345, 3),
+    ("-0.500", -0.5, 3),
+    ("12.345.678,25", 12345678.25, 2),
+]
+
+
+@pytest.mark.parametrize(("text", "number", "decimals"), NUMBER_TEXTS)
+def test_one_number_grammar(text: str, number: float, decimals: int) -> None:
+    value = parse_value(text)
+    assert (value.kind, value.number, value.decimals) == (Kind.NUMBER, number, decimals)
+    assert parse_target(f">= {text}").value.number == number
+    assert parse_value(f"{text}%").number == pytest.approx(number / 100)
+
+
+@pytest.mark.parametrize("text", ["0.500,5", "0.500.000", "01.500,0"])
+def test_thousands_after_a_zero_group_are_refused_with_the_reason(text: str) -> None:
+    with pytest.raises(ValueParseError, match="prima cifra diversa da 0"):
+        parse_value(text)
+
+
+def test_scan_number_stops_where_the_grammar_does() -> None:
+    assert scan_number("1.000.5") == (1000.0, 0, 5)
+    assert scan_number("x 0.500 y", 2) == (0.5, 3, 7)
+    assert scan_number("abc") is None
 
 
 def test_refuses_contradicting_comparators() -> None:

@@ -11,9 +11,10 @@ Language summary (documented for users and for the rest of the code base):
 
 * numbers: ``12``, ``2.5``, ``0,5``, ``1.000`` (a dot followed by exactly three digits after a
   1-3 digit group not starting with 0 is a thousands separator, so ``1.234`` is 1234 and
-  ``0.500`` one half), ``1.000,5``, ``15%`` and ``20 %`` (= 0.15, 0.2). A comma directly
-  followed by a digit belongs to the number, so function arguments are separated by ``;`` or by a
-  comma followed by a space: ``min(a, 1,5)`` is ``min(a; 1.5)``;
+  ``0.500`` one half), ``1.000,5``, ``15%`` and ``20 %`` (= 0.15, 0.2): the grammar of values
+  and targets (``engine.values.scan_number``), so a text is the same number in all three. A
+  comma directly followed by a digit belongs to the number, so function arguments are
+  separated by ``;`` or by a comma followed by a space: ``min(a, 1,5)`` is ``min(a; 1.5)``;
 * operators, loosest first: ``or`` < ``and`` < ``not`` < comparisons (``> < >= <= = == != <>
   ≥ ≤ ≠``, true = 1, false = 0, not chainable) < ``+ -`` < ``* /`` (also the signs U+00D7 and
   U+00F7) < unary minus; ``x`` is a name, not an operator;
@@ -46,6 +47,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Final, NamedTuple, Protocol
+
+from .values import LEADING_ZERO_GROUP, LEADING_ZERO_GROUP_REASON, scan_number
 
 __all__ = [
     "MAX_DEPTH",
@@ -386,42 +389,13 @@ def _decimal_comma_at(text: str, i: int) -> bool:
 
 
 def _lex_number(text: str, i: int) -> tuple[_Tok, int]:
+    # The number grammar of values (engine.values.scan_number): a formula's 1.500 is the
+    # 1.500 of a target, and 0.500 is one half in both.
     n = len(text)
-    j = i
-    while j < n and _is_digit(text[j]):
-        j += 1
-    lead = text[i:j]
-    # Italian thousands groups: 1-3 digits without a leading zero, then ".ddd" groups.
-    k = j
-    groups = 0
-    if 1 <= len(lead) <= 3 and lead[0] != "0":
-        while (
-            k + 3 < n
-            and text[k] == "."
-            and _is_digit(text[k + 1])
-            and _is_digit(text[k + 2])
-            and _is_digit(text[k + 3])
-            and (k + 4 >= n or not _is_digit(text[k + 4]))
-        ):
-            k += 4
-            groups += 1
-    if groups:
-        j = k
-        digits = text[i:j].replace(".", "")
-        if j + 1 < n and text[j] == "," and _is_digit(text[j + 1]):
-            f = j + 1
-            while f < n and _is_digit(text[f]):
-                f += 1
-            digits += "." + text[j + 1 : f]
-            j = f
-    else:
-        digits = lead
-        if j + 1 < n and text[j] in ".," and _is_digit(text[j + 1]):
-            f = j + 1
-            while f < n and _is_digit(text[f]):
-                f += 1
-            digits += "." + text[j + 1 : f]
-            j = f
+    scanned = scan_number(text, i)
+    if scanned is None:  # the lexer calls it on a digit: never
+        raise FormulaSyntaxError(text, i, "numero atteso")
+    value, _, j = scanned
     raw = text[i:j]
     # What may follow a number: a dot or comma starting more digits, a letter or a dangling dot
     # means the user wrote something we must not guess about (1e5, 1.000.5, 3x4, 2.).
@@ -431,7 +405,9 @@ def _lex_number(text: str, i: int) -> tuple[_Tok, int]:
             e += 1
         shown = _excerpt(text[i:e], 40)
         hint = ""
-        if "," in text[i:e]:
+        if LEADING_ZERO_GROUP.fullmatch(text, i, e):
+            hint = f" ({LEADING_ZERO_GROUP_REASON})"
+        elif "," in text[i:e]:
             hint = (
                 " (la virgola seguita da una cifra fa parte del numero: separare gli"
                 " argomenti con «;» o con una virgola seguita da uno spazio)"
@@ -443,7 +419,6 @@ def _lex_number(text: str, i: int) -> tuple[_Tok, int]:
         elif any(c in "eE" for c in text[j:e]):
             hint = " (la notazione esponenziale non è ammessa)"
         raise FormulaSyntaxError(text, i, f"numero non valido «{shown}»{hint}")
-    value = float(digits)
     if not math.isfinite(value):
         raise FormulaSyntaxError(text, i, f"numero troppo grande «{_excerpt(raw, 30)}»")
     # A percent sign, possibly after spaces (documents write "20 %"), divides by 100.

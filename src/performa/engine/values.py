@@ -20,6 +20,8 @@ from typing import Final
 
 __all__ = [
     "DEFAULT_SCALE",
+    "LEADING_ZERO_GROUP",
+    "LEADING_ZERO_GROUP_REASON",
     "MAX_MAGNITUDE",
     "Comparator",
     "Kind",
@@ -33,6 +35,7 @@ __all__ = [
     "parse_comparator",
     "parse_target",
     "parse_value",
+    "scan_number",
     "unit_kind",
 ]
 
@@ -151,9 +154,24 @@ YEARS = (1900, 2199)  # the years a date of a plan, a deadline or a baseline can
 _DATE_NUMERIC = re.compile(r"^(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{2}|\d{4})$")
 _DATE_MONTH_WORD = re.compile(r"^(\d{1,2})[\s\-/.]+([a-zà]{3,})\.?[\s\-/.]+(\d{2}|\d{4})$", re.I)
 _FRACTION = re.compile(r"^(.+?)\s+su\s+(.+)$", re.IGNORECASE)
-# Italian: dots group thousands in threes, comma for decimals. Plain: a single dot decimal.
-_ITALIAN_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
-_PLAIN_NUMBER = re.compile(r"^[+-]?\d+\.\d+$")
+# The one number grammar of values, targets and formula literals (docs/interchange.md,
+# "Numeri"). Italian: dots group thousands in threes after a first group of 1-3 digits that
+# does not start with 0, then an optional decimal comma: 1.500 is 1500, 1.500,5 is 1500,5.
+# Anything else has at most one separator, a comma or a dot, and it is the decimal one: 0.500
+# is 0,5 (nobody writes five hundred with a leading zero group), 1.5 and 1.5000 are 1,5,
+# 1234.5 is 1234,5. A group is three digits not followed by a fourth, so that 1.5000 is not
+# 1500 followed by a 0.
+_NUMBER: Final = re.compile(
+    r"(?P<grouped>[1-9]\d{0,2}(?:\.\d{3}(?!\d))+)(?:,(?P<comma>\d+))?"
+    r"|(?P<whole>\d+)(?:[.,](?P<fraction>\d+))?"
+)
+# Thousands groups after a first group starting with 0 (0.500,5 or 0.500.000): refused, with
+# this reason, by values and formulas alike.
+LEADING_ZERO_GROUP: Final = re.compile(r"0\d{0,2}(?:\.\d{3})+(?:,\d+)?")
+LEADING_ZERO_GROUP_REASON: Final = (
+    "il punto separa le migliaia solo dopo una prima cifra diversa da 0: 0.500 è 0,5, "
+    "cinquecento si scrive 500"
+)
 _ITALIAN_SEPARATORS = str.maketrans({",": ".", ".": ","})
 _DASHES = re.compile(r"^'?[-–—_]+$")
 
@@ -186,17 +204,40 @@ def _bounded(number: float, original: str) -> float:
     return number
 
 
+def scan_number(text: str, start: int = 0) -> tuple[float, int, int] | None:
+    """The unsigned number written at ``text[start:]``: (number, decimals written, end).
+
+    The one reader of number texts: values and targets (``parse_value``) and the number
+    literals of formulas (``performa.engine.formula``) call it, so that the same text is the
+    same number everywhere. It reads the longest number the grammar allows and leaves what
+    follows to the caller (``1.000.5`` stops after ``1.000``: the caller refuses the rest).
+    None when no digit starts at ``start``. The number may be infinite (hundreds of digits):
+    values refuse it beyond 15 digits, formulas when it is not finite.
+    """
+    match = _NUMBER.match(text, start)
+    if match is None:
+        return None
+    grouped = match["grouped"]
+    if grouped is not None:
+        whole, fraction = grouped.replace(".", ""), match["comma"]
+    else:
+        whole, fraction = match["whole"], match["fraction"]
+    if fraction is None:
+        return float(whole), 0, match.end()
+    return float(f"{whole}.{fraction}"), len(fraction), match.end()
+
+
 def _parse_number(text: str, original: str) -> tuple[float, int]:
     """Read an Italian or plain number; returns the number and the decimals written."""
     t = text.replace(" ", "")
-    if t.startswith("+"):
-        t = t[1:]
-    if _ITALIAN_NUMBER.match(t):
-        integer, _, fraction = t.partition(",")
-        number = float(integer.replace(".", "") + ("." + fraction if fraction else ""))
-        return _bounded(number, original), len(fraction)
-    if _PLAIN_NUMBER.match(t):
-        return _bounded(float(t), original), len(t.partition(".")[2])
+    sign = 1.0
+    if t[:1] in ("+", "-"):
+        sign, t = (-1.0 if t[0] == "-" else 1.0), t[1:]
+    scanned = scan_number(t)
+    if scanned is not None and scanned[2] == len(t):
+        return _bounded(sign * scanned[0], original), scanned[1]
+    if LEADING_ZERO_GROUP.fullmatch(t):
+        raise ValueParseError(original, LEADING_ZERO_GROUP_REASON)
     if "," in t and "." in t and t.index(",") < t.index("."):
         raise ValueParseError(original, "sembra un numero in notazione inglese; usare 1.500,5")
     if t.count(",") > 1:
