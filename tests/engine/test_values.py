@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from performa.engine import achievement
 from performa.engine.values import (
     Comparator,
     Kind,
@@ -114,6 +115,38 @@ def test_date_target_defaults_to_deadline_and_yes_no_to_match() -> None:
     assert deadline.comparator is Comparator.LE
     assert deadline.value.day == date(2022, 6, 30)
     assert parse_target("si", "si/no").comparator is Comparator.EQ
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("1", 1.0), ("0", 0.0), ("1,0", 1.0), ("0,00", 0.0), ("1.0", 1.0), ("+1", 1.0)],
+)
+def test_yes_no_written_as_one_or_zero(text: str, number: float) -> None:
+    """Real PIRAs fill a si/no row with numbers: «Attività informativa — si/no — 1 — 1 —
+    100%». Under unit si/no the numbers 1 and 0, however written, are yes and no."""
+    value = parse_value(text, "si/no")
+    assert (value.kind, value.number) == (Kind.BOOLEAN, number)
+    assert format_value(value) == ("si" if number else "no")
+
+
+def test_yes_no_target_written_as_one_scores_a_yes() -> None:
+    # Attività informativa — si/no — baseline 1 — target 1 — 100%.
+    target = parse_target("1", "si/no")
+    assert (target.comparator, target.value.kind) == (Comparator.EQ, Kind.BOOLEAN)
+    assert parse_value("1", "si/no") == parse_value("si", "si/no")
+    assert achievement("si", "1", "", "si/no") == 1.0
+    assert achievement("1", "1", "", "si/no") == 1.0
+    assert achievement("no", "1", "", "si/no") == 0.0
+
+
+@pytest.mark.parametrize("text", ["2", "-1", "0,5", "1.000", "1%", "€ 1", "10"])
+def test_yes_no_refuses_other_numbers(text: str) -> None:
+    with pytest.raises(ValueParseError) as caught:
+        parse_value(text, "si/no")
+    assert str(caught.value) == (
+        f"Valore «{text}» non leggibile: l'unità di misura è «si/no»: scrivere si oppure no")
+    with pytest.raises(ValueParseError, match="scrivere si oppure no"):
+        parse_target(text, "si/no")
 
 
 @pytest.mark.parametrize(

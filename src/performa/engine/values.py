@@ -284,7 +284,8 @@ def _scale_level(word: str, scale: tuple[str, ...]) -> int | None:
 def parse_value(text: str, unit: str = "", scale: tuple[str, ...] = DEFAULT_SCALE) -> Value:
     """Read one cell as written. ``unit`` resolves what the text alone leaves open.
 
-    ``88`` under unit ``%`` is 88%, not 8800%; a bare number under unit ``data`` is refused.
+    ``88`` under unit ``%`` is 88%, not 8800%; a bare number under unit ``data`` is refused;
+    under unit ``si/no`` the numbers 1 and 0 are yes and no, as PIRAs write them, others refused.
     Blank cells are refused: whether a blank means *n.d.* is for the caller to decide.
     """
     original = text
@@ -342,11 +343,30 @@ def parse_value(text: str, unit: str = "", scale: tuple[str, ...] = DEFAULT_SCAL
     if not body:
         raise ValueParseError(original, "manca il numero")
     if implied is Kind.BOOLEAN:
-        raise ValueParseError(original, "l'unità di misura è «si/no»: scrivere si oppure no")
+        return _yes_no_number(body, kind, original)
     number, decimals = _parse_number(body, original)
     if kind is Kind.PERCENT:
         return Value(Kind.PERCENT, number / 100, decimals=decimals)
     return Value(kind, number, decimals=decimals)
+
+
+def _yes_no_number(body: str, kind: Kind, original: str) -> Value:
+    """A yes/no written as a number: exactly 1 (yes) or 0 (no), however written (``1,0``).
+
+    Real PIRAs fill a *si/no* row as «Attività informativa — si/no — 1 — 1 — 100%»: refusing
+    the 1 would refuse the plan as printed. Any other number (or a percent, an amount) means
+    the writer meant a quantity, not a yes/no, so it is refused rather than guessed.
+    """
+    refused = ValueParseError(original, "l'unità di misura è «si/no»: scrivere si oppure no")
+    if kind is not Kind.NUMBER:
+        raise refused
+    try:
+        number, _ = _parse_number(body, original)
+    except ValueParseError:
+        raise refused from None
+    if number not in (0.0, 1.0):
+        raise refused
+    return Value(Kind.BOOLEAN, abs(number))  # abs: "-0" is no, stored as 0.0, not -0.0
 
 
 def parse_comparator(text: str) -> Comparator:
