@@ -89,7 +89,9 @@ def _run_backup(args: argparse.Namespace) -> int:
 
     setup_django()
     from performa.backup import BackupError, backup, key_from_file
+    from performa.cli_bodies import find_body
 
+    body = find_body(args.body)
     output: Path = args.output
     if output.is_dir():
         return _fail(f"«{output}» è una cartella: indicare il file da scrivere")
@@ -97,7 +99,7 @@ def _run_backup(args: argparse.Namespace) -> int:
         return _fail(f"la cartella «{output.parent}» non esiste")
     try:
         key = key_from_file(args.key_file) if args.key_file else None
-        report = backup(args.body, output, key)
+        report = backup(body.name, output, key)
     except BackupError as error:
         return _fail(str(error))
     except OSError as error:

@@ -7,7 +7,9 @@ Adding a subcommand: write a module that defines
         parser.add_argument(...)
         parser.set_defaults(func=run)      # run(args: argparse.Namespace) -> int (exit code)
 
-and add its dotted name to COMMAND_MODULES below. Every listed module is imported on every
+and add its dotted name to COMMAND_MODULES below. A problem the user can fix (a body not
+found, a bad option value) is raised as CommandError: main() prints it as «errore: …» and exits
+with its code (2), the same way for every command. Every listed module is imported on every
 invocation, so import Django (or anything slow) inside the handler, never at module level:
 that keeps the Django-free commands (such as `score`) fast.
 """
@@ -21,6 +23,21 @@ from performa import __version__
 
 Subparsers = argparse._SubParsersAction  # what `register(subparsers)` receives
 Handler = Callable[[argparse.Namespace], int]
+
+USAGE_ERROR = 2  # as argparse's own usage errors: the command line, not the data, was wrong
+
+
+class CommandError(Exception):
+    """An Italian message for the person at the terminal, raised anywhere below a handler.
+
+    One exit for these errors, in main(), so that each command does not print and number its
+    own (they used to differ: «nessun ente …» here, «… non trovato» there).
+    """
+
+    def __init__(self, message: str, code: int = USAGE_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
 
 COMMAND_MODULES: list[str] = [
     "performa.django_cli",  # runserver, migrate, manage
@@ -70,4 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, or a usage error already printed by argparse
         return exit_code(exc)
     handler: Handler = args.func
-    return handler(args)
+    try:
+        return handler(args)
+    except CommandError as error:
+        print(f"errore: {error}", file=sys.stderr)
+        return error.code

@@ -38,11 +38,13 @@ def _setup() -> None:
 
 def _run_compute(args: argparse.Namespace) -> int:
     _setup()
+    from performa.cli_bodies import find_body
     from performa.engine.values import parse_value
     from performa.measures.computing import store_results
     from performa.measures.models import Period
 
-    periods = Period.objects.filter(cycle__body__name=args.body, cycle__year=args.year)
+    body = find_body(args.body)
+    periods = Period.objects.filter(cycle__body=body, cycle__year=args.year)
     if args.period:
         try:
             day = parse_value(args.period, "data").day
@@ -54,7 +56,7 @@ def _run_compute(args: argparse.Namespace) -> int:
         periods = periods.filter(values__isnull=False).distinct()
     period = periods.order_by("-date").first()
     if period is None:
-        print(f"errore: nessuna rilevazione per «{args.body}» nel {args.year}", file=sys.stderr)
+        print(f"errore: nessuna rilevazione per «{body.name}» nel {args.year}", file=sys.stderr)
         return 2
     result_set = store_results(period)
     print_tree(result_set)
@@ -91,14 +93,10 @@ def print_tree(result_set: Any) -> None:
 def _run_values_import(args: argparse.Namespace) -> int:
     _setup()
     from performa.accounts.access import SYSTEM
+    from performa.cli_bodies import find_body
     from performa.measures.values_file import ValuesFileError, import_values
-    from performa.plans.models import Body
 
-    bodies = Body.objects.filter(name=args.body) if args.body else Body.objects.all()
-    if bodies.count() != 1:
-        which = f"«{args.body}» non trovato" if args.body else "più enti: indicare --body"
-        print(f"errore: {which}", file=sys.stderr)
-        return 2
+    body = find_body(args.body, optional=True)
     try:
         data = read_file(args.file)
     except OSError as error:
@@ -109,7 +107,7 @@ def _run_values_import(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
-        count = import_values(SYSTEM, bodies.get(), data, args.file.name)
+        count = import_values(SYSTEM, body, data, args.file.name)
     except ValuesFileError as error:
         print(f"errore in «{args.file}», {error}\nNessun valore è stato salvato.",
               file=sys.stderr)

@@ -136,13 +136,15 @@ def _run_export(args: argparse.Namespace) -> int:
     from performa.django_cli import setup_django
 
     setup_django()
+    from performa.cli_bodies import find_body
     from performa.interchange.database import plan_document
     from performa.plans.models import Cycle
 
-    cycle = Cycle.objects.filter(body__name=args.body, year=args.year).first()
+    body = find_body(args.body)
+    cycle = Cycle.objects.filter(body=body, year=args.year).first()
     version = cycle.current_version() if cycle else None
     if version is None:
-        print(f"errore: nessun piano adottato per «{args.body}» nel {args.year}", file=sys.stderr)
+        print(f"errore: nessun piano adottato per «{body.name}» nel {args.year}", file=sys.stderr)
         return 2
     args.output.write_bytes(write_plan(plan_document(version), args.format))
     print(f"Esportato {version} in «{args.output}»")

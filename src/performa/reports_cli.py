@@ -13,7 +13,6 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from performa.cli import Subparsers
 
@@ -68,18 +67,6 @@ def _format_for(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
     return "pdf" if "pdf" in formats else formats[0]
 
 
-def _find_body(name: str) -> Any:
-    from performa.plans.models import Body
-
-    bodies = Body.objects.all()
-    found = (bodies.filter(name=name).first() or bodies.filter(name__iexact=name).first()
-             or bodies.filter(short_name__iexact=name).first())
-    if found is None:  # «Pistoia-Prato» is enough when only one body's name holds it
-        partial = list(bodies.filter(name__icontains=name)[:2])
-        found = partial[0] if len(partial) == 1 else None
-    return found
-
-
 def _run_report(args: argparse.Namespace) -> int:
     from performa.django_cli import setup_django
 
@@ -104,13 +91,9 @@ def _run_report(args: argparse.Namespace) -> int:
             period_date = parse_value(args.period, "data").day
         except ValueError as error:
             return _fail(f"--period: {error}")
-    body = _find_body(args.body)
-    if body is None:
-        from performa.plans.models import Body
+    from performa.cli_bodies import find_body
 
-        known = "; ".join(Body.objects.order_by("name").values_list("name", flat=True))
-        return _fail(f"nessun ente «{args.body}»" + (f"; enti presenti: {known}" if known
-                                                      else "; nessun ente caricato"))
+    body = find_body(args.body)
     try:
         context = registry.context_for(body, args.year, period_date)
     except ValueError as error:

@@ -54,6 +54,24 @@ def test_values_import_from_csv_then_compute_prints_the_tree(
                "indagine a ottobre" in line for line in out)
 
 
+def test_a_part_of_the_name_is_enough_for_values_import_and_compute(
+    june: Period, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """«--body prova» as «--body Pistoia-Prato» on the demo: one body's name holds it."""
+    plans.Body.objects.create(name="Camera di Commercio della Maremma e del Tirreno")
+    path = _csv(tmp_path, "Data;Obiettivo;Indicatore;Valore\n30/06/2022;01_01_02;1;60\n")
+    assert main(["values", "import", str(path)]) == 2  # two bodies: which one?
+    assert "indicare --body tra «Camera di Commercio della Maremma" in capsys.readouterr().err
+    assert main(["values", "import", str(path), "--body", "prova"]) == 0
+    assert main(["compute", "--body", "Prova", "--year", "2022"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == f"{BODY} — rilevazione al 30/06/2022 (aperta)"
+    assert main(["compute", "--body", "Commercio", "--year", "2022"]) == 2
+    assert capsys.readouterr().err == (
+        "errore: «Commercio» indica più enti: «Camera di Commercio della Maremma e del "
+        f"Tirreno», «{BODY}»: scrivere il nome per intero\n")
+
+
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
