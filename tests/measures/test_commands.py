@@ -109,6 +109,30 @@ def test_values_import_from_xlsx_with_typed_cells(june: Period, tmp_path: Path) 
     assert sorted(MeasuredValue.objects.values_list("value_text", flat=True)) == ["60", "7,4"]
 
 
+def test_values_import_reads_a_percent_cell_by_its_number_format(
+    plan: PlanDocument, tmp_path: Path
+) -> None:
+    """12,5% typed in Excel is 0.125 with a percent format: stored as 12,5%, not 0,125%."""
+    plan.variables = [VariableDoc("Quota_PEC", "Quota di imprese con PEC attiva", "%"),
+                      VariableDoc("N_ImprAtt", "Numero imprese attive al 31/12", "n.")]
+    version = store_plan(plan).version
+    Period.objects.create(cycle=version.cycle, date=date(2022, 6, 30), state="open")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Data", "Variabile", "Valore"])
+    sheet.append([date(2022, 6, 30), "Quota_PEC", 0.125])
+    sheet["C2"].number_format = "0.0%"
+    sheet.append([date(2022, 6, 30), "N_ImprAtt", 33201])
+    sheet["C3"].number_format = "#,##0"  # shown 33.201: a number, whatever the grouping
+    path = tmp_path / "valori.xlsx"
+    book.save(path)
+    assert main(["values", "import", str(path)]) == 0
+    value = MeasuredValue.objects.get(variable__name="Quota_PEC")
+    assert value.value_text == "12,5%"
+    assert value.number == pytest.approx(0.125)
+    assert MeasuredValue.objects.get(variable__name="N_ImprAtt").number == 33201
+
+
 def test_unknown_column_is_refused(june: Period, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     path = _csv(tmp_path, "Data;Valore;Colore\n30/06/2022;1;rosso\n")

@@ -11,7 +11,7 @@ from older templates, without the ``Variabili`` sheet or the indicator columns `
 
 Every value is written as text, as printed (``"12,5%"``, ``"n.d."``, ``"30/11/2022"``). When a
 user types a number or a date, the spreadsheet stores a number; the loader turns it back into
-Italian text with one rule for both formats:
+Italian text with one rule for both formats, the values file's too (``performa.cells``):
 
 - a number becomes its Italian decimal form with the digits the value has (at most 15
   significant ones, so float noise disappears) and no thousands separator: ``60`` → ``"60"``,
@@ -37,6 +37,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from performa import filelimits
+from performa.cells import cell_text, datetime_text, money_text, number_text, percent_text
 from performa.interchange.document import (
     Assignment,
     FundShare,
@@ -847,43 +848,8 @@ def _sheets_to_plan(sheet_list: Sequence[_SheetIn]) -> PlanDocument:
 # Numbers and dates typed by users → Italian text
 
 
-def _italian_number(value: int | float | Decimal) -> str:
-    """Italian decimal form, only the digits the value has (at most 15 significant)."""
-    if isinstance(value, bool):
-        return "si" if value else "no"
-    if isinstance(value, int):
-        return str(value)
-    number = Decimal(f"{value:.15g}") if isinstance(value, float) else value
-    if not number.is_finite():
-        return str(value)
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text == "-0":
-        text = "0"
-    return text.replace(".", ",")
-
-
-def _italian_money(value: int | float | Decimal) -> str:
-    """``€ 20.000,00``: thousands separator and two decimals, as amounts are printed."""
-    number = Decimal(f"{value:.15g}") if isinstance(value, float) else Decimal(value)
-    text = f"{number:,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return f"€ {text}"
-
-
-def _italian_percent(value: int | float | Decimal) -> str:
-    number = Decimal(f"{value:.15g}") if isinstance(value, float) else Decimal(value)
-    return f"{_italian_number(number * 100)}%"
-
-
-def _italian_datetime(value: dt.datetime | dt.date | dt.time) -> str:
-    if isinstance(value, dt.datetime):
-        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
-            return value.strftime("%d/%m/%Y")
-        return value.strftime("%d/%m/%Y %H:%M" if not value.second else "%d/%m/%Y %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return value.strftime("%H:%M" if not value.second else "%H:%M:%S")
+# One rule for every spreadsheet reader: performa.cells (number_text, percent_text,
+# money_text, datetime_text, cell_text), shared with the values file of performa values import.
 
 
 # --------------------------------------------------------------------------------------------
@@ -928,22 +894,7 @@ def _xlsx_cell(cell: Any) -> _Cell:
         return ""
     if getattr(cell, "data_type", None) == "e":
         return _Bad(f"la cella contiene l'errore «{value}»: correggere la formula o il valore")
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "si" if value else "no"
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return _italian_datetime(value)
-    if isinstance(value, dt.timedelta):
-        return str(value)
-    if isinstance(value, int | float):
-        number_format = str(getattr(cell, "number_format", "") or "")
-        if "%" in number_format:
-            return _italian_percent(value)
-        if "€" in number_format or "[$eur" in number_format.casefold():
-            return _italian_money(value)
-        return _italian_number(value)
-    return str(value)
+    return cell_text(value, str(getattr(cell, "number_format", "") or ""))
 
 
 def _limit_error(error: filelimits.FileLimitError, what: str) -> InterchangeError:
@@ -1211,16 +1162,16 @@ def _ods_cell(cell: Any) -> _Cell:
         if kind in ("float", "percentage", "currency"):
             value = Decimal(cell.get(_VALUE))
             if kind == "percentage":
-                return _italian_percent(value)
+                return percent_text(value)
             if kind == "currency":
                 currency = cell.get(_CURRENCY) or "EUR"
-                return _italian_money(value) if currency.upper() == "EUR" else shown
-            return _italian_number(value)
+                return money_text(value) if currency.upper() == "EUR" else shown
+            return number_text(value)
         if kind == "date":
             text = cell.get(_DATE_VALUE) or ""
             if "T" in text:
-                return _italian_datetime(dt.datetime.fromisoformat(text))
-            return _italian_datetime(dt.date.fromisoformat(text))
+                return datetime_text(dt.datetime.fromisoformat(text))
+            return datetime_text(dt.date.fromisoformat(text))
         if kind == "time":
             match = _ODS_TIME.fullmatch(cell.get(_TIME_VALUE) or "")
             if match:

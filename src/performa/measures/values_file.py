@@ -8,7 +8,9 @@ Columns (Italian headers, any order, case-insensitive):
 - ``Valore`` — as people write it (``1.500``, ``88%``, ``n.d.``, ``si``, ``30/11/2022``);
 - optional ``Nota`` and ``Motivo n.d.`` (required when the value is n.d.).
 
-CSV may be separated by ``;`` (what Excel writes in Italy) or ``,``.
+CSV may be separated by ``;`` (what Excel writes in Italy) or ``,``. An XLSX cell holding a
+number or a date is read by the cell's number format, with the rule of the plan workbook
+(``performa.cells``): ``0.125`` shown as ``12,5%`` is ``12,5%``, a date ``30/06/2022``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from performa import filelimits
+from performa.cells import cell_text
 from performa.engine.values import ValueParseError, parse_value
 from performa.plans.models import Body, Indicator, Variable
 
@@ -111,12 +114,14 @@ def _xlsx_table(data: bytes) -> list[list[str]]:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # sized by its rows, not by the <dimension> it declares
         table: list[list[str]] = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        # Cells, not values_only: the number format says what a number means (0.125 shown
+        # as 12,5% is "12,5%", not "0,125", which under a % unit would be 0,125%).
+        for number, row in enumerate(sheet.iter_rows(), start=1):
             if number > filelimits.MAX_ROWS:  # the scan refused such rows already
                 raise filelimits.FileLimitError(
                     f"oltre il limite di {filelimits.italian_count(filelimits.MAX_ROWS)} righe",
                     sheet=sheet.title, row=number)
-            table.append(["" if c is None else _cell_text(c) for c in row])
+            table.append([cell_text(c.value, c.number_format) for c in row])
         return table
     except (filelimits.FileLimitError, ValuesFileError):
         raise
@@ -152,18 +157,6 @@ def _csv_table(data: bytes) -> list[list[str]]:
     except csv.Error as error:  # a field longer than csv.field_size_limit(), …
         raise ValuesFileError(reader.line_num, "", f"CSV non leggibile ({error})") from None
     return table
-
-
-def _cell_text(cell: Any) -> str:
-    from datetime import date, datetime
-
-    if isinstance(cell, datetime | date):
-        return cell.strftime("%d/%m/%Y")
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, float):
-        return repr(cell).replace(".", ",")
-    return str(cell)
 
 
 _COLUMNS = {"not_available_reason": "Motivo n.d.", "note": "Nota"}

@@ -1,0 +1,116 @@
+"""Spreadsheet cells → the Italian text a value is written as: one rule for every reader.
+
+A planning office types ``12,5%`` in Excel, which stores the number 0.125 with a percent
+number format; ``129000`` shown as ``€ 129.000,00``; a date as a serial number with a date
+format. Whatever reads a spreadsheet — the plan workbook (``performa.interchange.workbook``,
+XLSX and ODS) and the values file of ``performa values import``
+(``performa.measures.values_file``) — turns such cells back into the text the engine reads
+(``performa.engine.values``), and the **number format decides** what the number means:
+
+- a percent format: value × 100 with ``%`` (``0.125`` → ``"12,5%"``, never ``"0,125"``, which
+  under a ``%`` unit would be read as 0,125%);
+- a euro format: ``"€ 129.000,00"``;
+- a date or time (openpyxl gives them as ``datetime``): ``"30/11/2022"``, ``"09:30"``;
+- any other number: its Italian decimal form with the digits it has (``"12,5"``, ``"1500"``);
+- TRUE / FALSE: ``"si"`` / ``"no"``.
+
+Why a top-level module: ``measures`` sits below ``interchange`` in the layers (engine < catalog
+< plans < accounts < measures < interchange < …), so neither reader can hold the rule for the
+other, and the engine reads texts, not spreadsheets. Like ``performa.filelimits`` it imports
+nothing of Performa, no Django and no openpyxl: callers pass the cell's value and its number
+format string. Documented in ``docs/interchange.md`` («Numbers and dates typed in a
+spreadsheet»).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Final
+
+__all__ = ["cell_text", "datetime_text", "money_text", "number_text", "percent_text"]
+
+# Quoted text and backslash-escaped characters of a number format show literally: a "%" there
+# does not make the cell a percentage (Excel does not multiply it by 100).
+_FORMAT_LITERALS: Final = re.compile(r'"[^"]*"|\\.')
+
+
+def number_text(value: int | float | Decimal) -> str:
+    """Italian decimal form, only the digits the value has (at most 15 significant).
+
+    No thousands separator, so that the text is exactly the value whatever the cell showed
+    (the engine reads ``1500`` and ``1.500`` alike).
+    """
+    if isinstance(value, bool):
+        return "si" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    number = Decimal(f"{value:.15g}") if isinstance(value, float) else value
+    if not number.is_finite():
+        return str(value)
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    return text.replace(".", ",")
+
+
+def money_text(value: int | float | Decimal) -> str:
+    """``€ 20.000,00``: thousands separator and two decimals, as amounts are printed."""
+    number = Decimal(f"{value:.15g}") if isinstance(value, float) else Decimal(value)
+    text = f"{number:,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return f"€ {text}"
+
+
+def percent_text(value: int | float | Decimal) -> str:
+    """``0.125`` → ``12,5%``: every digit of the value, whatever decimals the format shows."""
+    number = Decimal(f"{value:.15g}") if isinstance(value, float) else Decimal(value)
+    return f"{number_text(number * 100)}%"
+
+
+def datetime_text(value: dt.datetime | dt.date | dt.time) -> str:
+    """``30/11/2022``, ``30/11/2022 09:30`` when it has a time, ``09:30`` for a time."""
+    if isinstance(value, dt.datetime):
+        if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M" if not value.second else "%d/%m/%Y %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return value.strftime("%H:%M" if not value.second else "%H:%M:%S")
+
+
+def _is_percent_format(number_format: str) -> bool:
+    return "%" in _FORMAT_LITERALS.sub("", number_format)
+
+
+def _is_euro_format(number_format: str) -> bool:
+    # "€" may be quoted ('#,##0.00 "€"') or in a locale tag ('[$€-410]', '[$EUR]'): both count.
+    return "€" in number_format or "[$eur" in number_format.casefold()
+
+
+def cell_text(value: object, number_format: str | None = "") -> str:
+    """The text of an XLSX cell from its value (as openpyxl reads it) and its number format.
+
+    A spreadsheet error (``#DIV/0!``) comes back as its text: whether to refuse it, and with
+    which place in the message, is the caller's business.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "si" if value else "no"
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return datetime_text(value)
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        fmt = number_format or ""
+        if _is_percent_format(fmt):
+            return percent_text(value)
+        if _is_euro_format(fmt):
+            return money_text(value)
+        return number_text(value)
+    return str(value)
