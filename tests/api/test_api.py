@@ -182,6 +182,26 @@ def test_bad_values_are_refused_with_the_reason(site: dict[str, Any]) -> None:
     assert not MeasuredValue.objects.exists()
 
 
+def test_a_computed_indicator_takes_no_value(site: dict[str, Any]) -> None:
+    """The resource use is computed from the card's budget and spending (issue 10 item 3):
+    the action refuses a typed one for the API, one-by-one and in bulk, as for the pages."""
+    use = plans.Indicator.objects.get(version=site["version"],
+                                      name="Grado di utilizzo delle risorse")
+    response = site["planning"].send("put", _value_path(site, use),
+                                     {"value": "60%", "revision": 0})
+    assert response.status_code == 422
+    error = response.json()
+    assert error["code"] == "invalid" and list(error["details"]) == ["value"]
+    assert error["message"].startswith("«Grado di utilizzo delle risorse» si calcola dalle ")
+    bulk = site["planning"].send("post", _bulk_path(site), {"values": [
+        {"objective": "01_01_02", "indicator": 1, "value": "60"},
+        {"objective": "01_01_02", "indicator": 3, "value": "60%"}]},
+        HTTP_IDEMPOTENCY_KEY="utilizzo")
+    assert bulk.status_code == 422
+    assert bulk.json()["message"].startswith("values[1]: «Grado di utilizzo delle risorse» si ")
+    assert not MeasuredValue.objects.exists()
+
+
 def test_a_save_built_on_an_old_revision_is_refused_with_the_newer_value(
         site: dict[str, Any]) -> None:
     path = _value_path(site, site["bando"])

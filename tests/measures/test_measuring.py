@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from performa.accounts.access import SYSTEM
 from performa.accounts.models import Membership, Role
 from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument
+from performa.interchange.document import PlanDocument, VariableDoc
 from performa.measures import actions, computing
 from performa.measures.fund import fund_outcome
 from performa.measures.models import MeasuredValue, NodeResult, Period, ResultSet
@@ -112,6 +113,35 @@ def test_values_typed_the_italian_way_and_refused_clearly(s: Setup) -> None:
         actions.enter_value(s.staff, s.june, s.indicator("Bando PID"), "1,500.5")
     assert "«1,500.5»" in str(refused.value)
     assert MeasuredValue.objects.get().value_text == "1.500"  # nothing stored changed
+
+
+def with_a_formula(plan: PlanDocument) -> PlanDocument:
+    """The small plan with «Bando PID» computed from a variable, as a PIRA's card may have it."""
+    plan.variables = [VariableDoc("N_Domande_PID", "Domande gestite su bando Pid", "n.")]
+    plan.areas[0].objectives[0].operational[0].indicators[0].formula = "N_Domande_PID"
+    return plan
+
+
+def test_a_computed_indicator_takes_no_typed_value(plan: PlanDocument) -> None:
+    """Issue 10 item 3: the formula (or the budget) decides the value; a typed one would be
+    shown and audited yet ignored by the results, so every write path refuses it here."""
+    s = Setup(with_a_formula(plan))
+    bando = s.indicator("Bando PID")
+    for user in (s.staff, s.planning, SYSTEM):  # the loaders too: the demo, the values file
+        with pytest.raises(ValidationError) as refused:
+            actions.enter_value(user, s.june, bando, "60", revision=0)
+        assert refused.value.message_dict == {
+            "value": ["«Bando PID» si calcola con una formula: inserire le variabili."]}
+    use = s.indicator("Grado di utilizzo delle risorse")  # € 150.000 budgeted on the card
+    with pytest.raises(ValidationError) as refused:
+        actions.enter_value(s.planning, s.june, use, "60%", revision=0)
+    assert list(refused.value.message_dict) == ["value"]
+    assert "«Grado di utilizzo delle risorse» si calcola dalle risorse" in str(refused.value)
+    assert not MeasuredValue.objects.exists()
+    variable = plans.Variable.objects.get(cycle=s.cycle, name="N_Domande_PID")
+    actions.enter_value(s.planning, s.june, variable, "60", revision=0)
+    result = ResultSet.objects.get(period=s.june, current=True).indicators.get(indicator=bando)
+    assert result.achievement == pytest.approx(0.75)  # the formula's value: 60 / 80
 
 
 def test_office_cannot_write_another_offices_values(s: Setup) -> None:

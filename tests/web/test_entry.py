@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from performa.accounts.models import Membership, Role
 from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument
+from performa.interchange.document import PlanDocument, VariableDoc
 from performa.measures.models import Deviation, MeasuredValue, Period
 from performa.plans import models as plans
 
@@ -20,6 +20,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def site(plan: PlanDocument) -> dict:
+    return _site(plan)
+
+
+def _site(plan: PlanDocument) -> dict:
     version = store_plan(plan).version
     body = version.cycle.body
     units = {u.name: u for u in body.org_units.all()}
@@ -121,4 +125,26 @@ def test_closed_period_refuses_values(client: Client, site: dict) -> None:
     client.force_login(site["staff"])
     response = client.post(_save_url(site, site["bando"]), {"value": "60", "revision": "0"})
     assert "non è aperta" in response.content.decode()
+    assert not MeasuredValue.objects.exists()
+
+
+def test_a_computed_indicator_is_refused_and_nothing_stored(client: Client,
+                                                          plan: PlanDocument) -> None:
+    """Issue 10 item 3: the page lists no computed indicator, but a POST for one (an old tab,
+    a crafted form) was stored; the action refuses it, shown on the value's field."""
+    plan.variables = [VariableDoc("N_Domande_PID", "Domande gestite su bando Pid", "n.")]
+    plan.areas[0].objectives[0].operational[0].indicators[0].formula = "N_Domande_PID"
+    site = _site(plan)
+    client.force_login(site["staff"])
+    response = client.post(_save_url(site, site["bando"]), {"value": "60", "revision": "0"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "«Bando PID» si calcola con una formula: inserire le variabili." in page
+    assert 'aria-invalid="true"' in page
+    use = plans.Indicator.objects.get(version=site["bando"].version,
+                                      name="Grado di utilizzo delle risorse")
+    response = client.post(_save_url(site, use), {"value": "60%", "revision": "0"})
+    assert response.status_code == 422
+    assert "si calcola dalle risorse" in response.content.decode()
     assert not MeasuredValue.objects.exists()

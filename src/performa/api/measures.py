@@ -101,10 +101,7 @@ def put_indicator_value(request: HttpRequest, body_id: int, period_id: int, indi
     found = period_of(request, body_id, period_id)
     indicator = get_object_or_404(Indicator, pk=indicator_id,
                                   version=found.cycle.current_version())
-    if indicator.formula:
-        raise ValidationError({"value": f"«{indicator.name}» si calcola con una formula: "
-                                        "inserire le variabili."})
-    return _enter(request, found, indicator, data)
+    return _enter(request, found, indicator, data)  # the action refuses a computed indicator
 
 
 def _digest(data: BulkIn) -> str:

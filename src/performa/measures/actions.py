@@ -91,6 +91,8 @@ def enter_value(
     access.require(access.can_enter(user, _body(period), office_of(owner)),
                    "Può inserire solo i valori del proprio ufficio.")
     _require_open(period, state)
+    if isinstance(owner, Indicator):
+        _require_typed(owner)
     unit = owner.unit
     try:
         value = parse_value(text, unit)
@@ -162,6 +164,22 @@ def _write(user: Any, period: Period, owner: Variable | Indicator, revision: int
         raise ConflictError(MeasuredValue.objects.get(period=period, **lookup)) from None
     stored.refresh_from_db()
     return stored
+
+
+def _require_typed(indicator: Indicator) -> None:
+    """Refuse a value for an indicator the engine computes: the results would ignore it (the
+    formula or the budget wins), yet the page, the history and an export would show it.
+
+    Here, not in each caller, because every write goes through this action: the entry page,
+    the API and the values file all get the same refusal.
+    """
+    if indicator.formula:
+        raise ValidationError({"value": f"«{indicator.name}» si calcola con una formula: "
+                                        "inserire le variabili."})
+    if computing.uses_resources(indicator):
+        raise ValidationError({"value": f"«{indicator.name}» si calcola dalle risorse "
+                                        "utilizzate e da quelle stanziate a budget: registrare "
+                                        "l'utilizzo delle risorse della scheda."})
 
 
 def _require_open(period: Period, state: str) -> None:
