@@ -11,7 +11,7 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from performa.measures.models import NodeResult, ResultSet
-from performa.web.results import result_set
+from performa.measures.reading import current_results as result_set
 
 from .objects import period_of
 from .pagination import Pagination

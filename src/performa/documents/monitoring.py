@@ -30,9 +30,9 @@ from .plan_data import (
     Results,
     dash,
     load_plan,
-    load_results,
     percent,
     require_period,
+    require_results,
     target_of,
 )
 
@@ -41,7 +41,7 @@ ORGANISATION = NodeResult.Tree.ORGANISATION
 
 def build(ctx: registry.Context) -> Document:
     period = require_period(ctx.period, "Monitoraggio", ctx.cycle)
-    results = load_results(period)
+    results = require_results(period)
     plan = load_plan(results.result_set.version)
     doc = Document(kind="monitoraggio", demo=period.demo, cover=Cover(
         body=plan.body.name, title=f"Monitoraggio al {period.date:%d/%m/%Y}",

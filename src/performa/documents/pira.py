@@ -28,9 +28,9 @@ from .plan_data import (
     Results,
     dash,
     load_plan,
-    load_results,
     percent,
     require_period,
+    require_results,
     resolution_text,
     target_of,
 )
@@ -129,10 +129,10 @@ def result_columns(ctx: registry.Context) -> Columns:
         interim = (Period.objects.filter(cycle=ctx.cycle, date__lt=period.date,
                                          values__isnull=False)
                    .distinct().order_by("-date").first())
-        return Columns(interim, period, load_results(interim) if interim else None,
-                       load_results(period))
+        return Columns(interim, period, require_results(interim) if interim else None,
+                       require_results(period))
     final = Period.objects.filter(cycle=ctx.cycle, date__month=12, date__day=31).first()
-    return Columns(period, final, load_results(period), None)
+    return Columns(period, final, require_results(period), None)
 
 
 def build_preventivo(ctx: registry.Context) -> Document:

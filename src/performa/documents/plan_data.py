@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from performa.engine.values import format_number, format_percent
-from performa.measures.computing import store_results
 from performa.measures.models import Deviation, IndicatorResult, NodeResult, Period, ResultSet
+from performa.measures.reading import current_results
 from performa.plans import models as plans
 
 NOT_PROVIDED = "Motivazione non ancora fornita."
@@ -184,9 +184,20 @@ class Results:
         return self.deviations.get(indicator.lineage, "") or NOT_PROVIDED
 
 
-def load_results(period: Period) -> Results:
-    """The current result set of ``period``, computed when missing or stale."""
-    result_set = store_results(period)
+def require_results(period: Period) -> Results:
+    """The results of a period a document is about; a clear error when there are none."""
+    results = load_results(period)
+    if results is None:
+        raise ValueError(f"{period}: nessun risultato calcolato.")
+    return results
+
+
+def load_results(period: Period) -> Results | None:
+    """The current result set of ``period``: the figures every other reader shows
+    (measures.reading), never recomputed for a document; None when nothing was computed."""
+    result_set = current_results(period)
+    if result_set is None:
+        return None
     by_lineage = {
         r.indicator.lineage: r
         for r in result_set.indicators.select_related("indicator")

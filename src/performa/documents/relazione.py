@@ -29,9 +29,9 @@ from .plan_data import (
     dash,
     euro,
     load_plan,
-    load_results,
     percent,
     require_period,
+    require_results,
     resolution_text,
     target_of,
 )
@@ -42,7 +42,7 @@ BLANK = "____________________"
 
 def build(ctx: registry.Context) -> Document:
     period = require_period(ctx.period, "Relazione sulla Performance", ctx.cycle)
-    results = load_results(period)
+    results = require_results(period)
     plan = load_plan(results.result_set.version)
     doc = Document(kind="relazione", demo=period.demo, cover=Cover(
         body=plan.body.name, title=f"Relazione sulla Performance {plan.year}",

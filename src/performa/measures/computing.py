@@ -266,17 +266,38 @@ def store_results(period: Period, user: Any = None, reason: str = "",
     if current is not None and current.frozen and not new_set:
         return current  # validated: results do not move with later plan or rule changes
     computed = compute(period, rules=rules)
-    if current is None or new_set:
+    rules_used = rules_to_dict(computed.inputs.rules)
+    # A set holds the figures of one plan version under one set of rules: when either has
+    # changed, the figures go into a new set and the old one stays as it was.
+    moved = current is not None and (current.version_id != computed.inputs.version.pk
+                                     or current.rules != rules_used)
+    if current is None or new_set or moved:
         if current is not None:
             current.current = False
             current.save(update_fields=["current"])
+            if moved and not reason:
+                reason = _why_new(current, computed.inputs.version, rules_used)
         current = ResultSet.objects.create(
-            period=period, version=computed.inputs.version,
-            rules=rules_to_dict(computed.inputs.rules), created_by=user, reason=reason,
+            period=period, version=computed.inputs.version, rules=rules_used,
+            created_by=user, reason=reason[:300],
         )
     _write_indicators(current, period, computed)
     _write_nodes(current, computed)
     return current
+
+
+def is_stale(result_set: ResultSet) -> bool:
+    """Whether the set was computed under a plan version or rules no longer in force."""
+    cycle = result_set.period.cycle
+    version = cycle.current_version()
+    return (version is not None and result_set.version_id != version.pk) or (
+        result_set.rules != rules_to_dict(cycle.body.rules()))
+
+
+def _why_new(previous: ResultSet, version: plans.PlanVersion, rules: dict[str, Any]) -> str:
+    if previous.version_id != version.pk:
+        return f"nuova versione del piano in vigore: {version}"
+    return "nuove regole SMVP dell'ente"
 
 
 def _write_indicators(result_set: ResultSet, period: Period, computed: Computed) -> None:

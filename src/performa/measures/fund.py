@@ -8,8 +8,8 @@ from decimal import Decimal
 from performa.engine.fund import FundLine, distribute
 from performa.plans.models import IncentiveFund
 
-from .computing import store_results
 from .models import Period
+from .reading import current_results
 
 
 @dataclass
@@ -27,7 +27,9 @@ class FundOutcome:
 
 
 def fund_outcome(period: Period, threshold: float = 0.0) -> FundOutcome | None:
-    result_set = store_results(period)
+    result_set = current_results(period)
+    if result_set is None:
+        return None
     fund = IncentiveFund.objects.filter(version=result_set.version).first()
     if fund is None:
         return None

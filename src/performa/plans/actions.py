@@ -16,6 +16,7 @@ from performa.interchange.database import plan_document, store_plan
 from performa.interchange.document import VersionDoc
 
 from .models import Cycle, PlanVersion
+from .signals import plan_adopted
 from .validation import validate_document
 
 
@@ -43,6 +44,7 @@ def adopt(version: PlanVersion, organ: str, number: str, day: date) -> PlanVersi
     version.status = PlanVersion.Status.ADOPTED
     version.organ, version.resolution_number, version.resolution_date = organ, number, day
     version.save(update_fields=["status", "organ", "resolution_number", "resolution_date"])
+    plan_adopted.send(sender=PlanVersion, version=version)
     return version
 
 

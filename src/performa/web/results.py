@@ -19,10 +19,10 @@ from django.utils import timezone
 from performa.measures.computing import (
     RESOURCE_USE_NAMES,
     scheduled,
-    store_results,
     uses_resources,
 )
 from performa.measures.models import IndicatorResult, MeasuredValue, NodeResult, Period, ResultSet
+from performa.measures.reading import current_results
 from performa.plans.models import (
     Cycle,
     Indicator,
@@ -47,13 +47,8 @@ def chosen_period(request: HttpRequest, cycle: Cycle) -> Period | None:
     return with_values or periods.first()
 
 
-def result_set(period: Period | None) -> ResultSet | None:
-    if period is None:
-        return None
-    current = period.result_sets.filter(current=True).first()
-    if current is None and period.values.exists():
-        current = store_results(period)
-    return current
+# The pages show what every other reader shows (measures.reading): never computed here.
+result_set = current_results
 
 
 def nodes(results: ResultSet | None, tree: str = NodeResult.Tree.STRATEGY) -> dict[str, Any]:
