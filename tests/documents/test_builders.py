@@ -336,7 +336,7 @@ def test_monitoring_lists_the_areas_and_what_is_missing(
     built: dict[str, Document], demo: registry.Context
 ) -> None:
     from performa.measures.models import NodeResult
-    from performa.web.results import dues
+    from performa.measures.read_model import dues
 
     doc = built["monitoraggio"]
     assert doc.demo and doc.cover.title == "Monitoraggio al 30/09/2022"

@@ -7,7 +7,7 @@ operation of the REST API (``performa.api.app.api``), what every actor gets:
 - ``ok``: allowed (2xx, or a redirect that is not to a login page);
 - ``login``: sent to the login page (pages); ``401``: no valid token (API);
 - ``403``: a member of the body whose role does not allow it;
-- ``404``: outsiders — the same answer as "does not exist" (``web.access``).
+- ``404``: outsiders — the same answer as "does not exist" (``measures.reach``).
 
 The actors are the roles of DOMAIN.md §1 in the small plan of ``tests/conftest.py``: the
 planning office and administrators act on the whole body; the head of the Area «Promozione e

@@ -1,4 +1,4 @@
-"""Object access for the API, on the same rules as the pages (performa.web.access).
+"""Object access for the API, on the same rules as the pages (performa.measures.reach).
 
 Outsiders get 404 for a body they may not read, as on the pages: no probing of other bodies.
 """
@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from performa.measures.models import Period
+from performa.measures.reach import body_for, period_for
 from performa.plans.models import Cycle, PlanVersion
-from performa.web.access import body_for, period_for
 
 __all__ = ["body_for", "cycle_of", "period_of", "version_of"]
 

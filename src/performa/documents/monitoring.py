@@ -20,8 +20,8 @@ from performa.engine.values import (
     parse_target,
 )
 from performa.measures.models import IndicatorResult, NodeResult
+from performa.measures.read_model import alerts, dues
 from performa.plans.models import Indicator, OperationalObjective
-from performa.web.results import alerts, dues
 
 from . import registry
 from .model import Block, Cover, Document, Heading, KeyValues, Paragraph, Table

@@ -21,9 +21,8 @@ from performa.documents import registry
 from performa.documents.render import CONTENT_TYPES, LABELS, filename
 from performa.documents.render import render as render_document
 from performa.measures.models import Period
+from performa.measures.reach import body_for, cycle_for, period_for
 from performa.plans.models import Body, Cycle
-
-from ..access import body_for, cycle_for, period_for
 
 
 def _period(request: HttpRequest, body: Body, cycle: Cycle) -> Period | None:

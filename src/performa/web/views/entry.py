@@ -20,12 +20,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from performa.accounts import access
 from performa.measures import actions
+from performa.measures import read_model as r
 from performa.measures.computing import measured_in
 from performa.measures.models import Deviation, MeasuredValue, Period
+from performa.measures.reach import body_for, cycle_for, period_for
 from performa.plans.models import Body, Indicator, OrgUnit, Variable
-
-from .. import results as r
-from ..access import body_for, cycle_for, period_for
 
 
 def _offices(user: Any, body: Body) -> list[OrgUnit]:

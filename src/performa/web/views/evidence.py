@@ -19,8 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from performa.measures.models import MeasuredValue
-
-from ..access import body_for, period_for
+from performa.measures.reach import body_for, period_for
 
 
 @require_safe

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from performa.accounts import members
 from performa.accounts.models import SCOPED, Invitation, Role
+from performa.measures.reach import body_for
 from performa.plans.models import Body, OrgUnit
-from performa.web.access import body_for
 
 FIELDS = ("username", "first_name", "last_name", "email", "role", "org_unit")
 

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from performa.engine.values import format_percent
+from performa.measures import read_model as r
 from performa.measures.models import MeasuredValue, NodeResult, ResultSet
+from performa.measures.reach import body_for, cycle_for
 from performa.plans.models import (
     Indicator,
     OperationalObjective,
@@ -20,8 +22,6 @@ from performa.plans.models import (
 )
 
 from .. import listing
-from .. import results as r
-from ..access import body_for, cycle_for
 from ..listing import Column
 
 

@@ -28,12 +28,12 @@ from django.views.decorators.http import require_POST, require_safe
 from performa.accounts import access
 from performa.engine.values import format_percent
 from performa.measures import actions
+from performa.measures import read_model as r
 from performa.measures.models import Deviation, IndicatorResult, NodeResult, Period, ResultSet
+from performa.measures.reach import body_for, cycle_for, period_for, planning_body
 from performa.plans.models import Body, Cycle, StrategicArea
 
 from .. import listing
-from .. import results as r
-from ..access import body_for, cycle_for, period_for, planning_body
 from .history import history_url
 
 ROME = ZoneInfo("Europe/Rome")

@@ -40,6 +40,7 @@ from performa.engine.values import (
 )
 from performa.interchange.database import plan_document
 from performa.measures.models import Deviation, IndicatorResult, MeasuredValue, Period
+from performa.measures.reach import body_for, cycle_for, planning_body
 from performa.plans import actions
 from performa.plans.diff import ADDED, CARD, INDICATOR, REMOVED, STRATEGIC, Change, diff
 from performa.plans.forms import IndicatorForm, IndicatorInlineFormSet
@@ -55,8 +56,6 @@ from performa.plans.models import (
     Target,
 )
 from performa.plans.validation import check_target, parse_weight, weight_tolerance
-
-from ..access import body_for, cycle_for, planning_body
 
 FROZEN_NOTE = "Piano adottato: avviare un aggiornamento per modificarlo."
 FORM_METHODS = ["GET", "HEAD", "POST"]

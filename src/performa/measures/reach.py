@@ -1,7 +1,9 @@
-"""Object access for views: one helper per protected object, called on a view's first line.
+"""The objects a request may reach: one helper per protected object, called first by every
+page and API operation, so both answer alike.
 
 Outsiders get 404 (the same answer as "does not exist": no probing of other bodies);
-members whose role does not allow the action get 403.
+members whose role does not allow the action get 403. It lives here, the lowest layer that
+knows bodies, roles and periods, so the API need not import the web pages' package.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from performa.accounts import access
-from performa.measures.models import Period
 from performa.plans.models import Body, Cycle
+
+from .models import Period
 
 
 def body_for(request: HttpRequest, body_id: int) -> Body:

@@ -1,4 +1,6 @@
-"""Read-side helpers shared by the monitoring pages: which period, which results, what is due.
+"""The results read model: which period, which results, what is due — for the monitoring
+pages, the API and the monitoring report alike (it left ``web`` so that the documents and the
+API need not import the pages' package).
 
 Pages read stored result sets (computed when values change), so a dashboard costs a handful
 of queries, not a recomputation.
@@ -16,13 +18,6 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from performa.measures.computing import (
-    RESOURCE_USE_NAMES,
-    scheduled,
-    uses_resources,
-)
-from performa.measures.models import IndicatorResult, MeasuredValue, NodeResult, Period, ResultSet
-from performa.measures.reading import current_results
 from performa.plans.models import (
     Cycle,
     Indicator,
@@ -31,6 +26,14 @@ from performa.plans.models import (
     PlanVersion,
     Variable,
 )
+
+from .computing import (
+    RESOURCE_USE_NAMES,
+    scheduled,
+    uses_resources,
+)
+from .models import IndicatorResult, MeasuredValue, NodeResult, Period, ResultSet
+from .reading import current_results
 
 DEADLINE_WARNING = timedelta(days=15)
 
