@@ -14,7 +14,7 @@ import pytest
 from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
-from performa.interchange.document import (
+from performa.plans.document import (
     Assignment,
     FundShare,
     IncentiveFund,

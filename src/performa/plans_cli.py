@@ -15,7 +15,7 @@ from performa.cli import Subparsers
 from performa.filelimits import FileLimitError, read_file
 
 if TYPE_CHECKING:
-    from performa.interchange.document import PlanDocument
+    from performa.plans.document import PlanDocument
 
 FORMATS = ("text", "json", "xlsx", "ods")
 # The demo plan ships with the repository's shared seeds (see README): the real Piano della
@@ -97,8 +97,8 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
 
     setup_django()
     from performa.accounts.demo import create_demo_users
-    from performa.interchange.database import store_plan
     from performa.measures.demo import cumulative_by_default, load_demo_measures
+    from performa.plans.store import store_plan
 
     try:
         doc = read_plan(data, fmt, body, year)
@@ -137,8 +137,8 @@ def _run_export(args: argparse.Namespace) -> int:
 
     setup_django()
     from performa.cli_bodies import find_body
-    from performa.interchange.database import plan_document
     from performa.plans.models import Cycle
+    from performa.plans.store import plan_document
 
     body = find_body(args.body)
     cycle = Cycle.objects.filter(body=body, year=args.year).first()

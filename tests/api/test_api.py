@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 
 from performa.accounts.models import Membership, Role
 from performa.accounts.tokens import create_token, revoke_token
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument
 from performa.measures.models import BulkUpload, MeasuredValue, Period
 from performa.plans import models as plans
+from performa.plans.document import PlanDocument
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

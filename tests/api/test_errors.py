@@ -16,11 +16,11 @@ from django.urls import include, path
 
 from performa.accounts.models import Membership, Role
 from performa.accounts.tokens import create_token
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument
 from performa.measures import actions
 from performa.measures.models import MeasuredValue, Period
 from performa.plans import models as plans
+from performa.plans.document import PlanDocument
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -44,11 +44,11 @@ from performa.accounts.access import SYSTEM
 from performa.accounts.models import Membership, Role
 from performa.accounts.tokens import create_token
 from performa.documents import registry
-from performa.interchange.database import store_plan
 from performa.measures import actions
 from performa.measures.models import NodeResult, Period, ResultSet
 from performa.plans import actions as plan_actions
 from performa.plans import models as plans
+from performa.plans.store import store_plan
 from performa.wsgi import application
 
 MAX_EXAMPLES = 25

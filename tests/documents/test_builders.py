@@ -222,8 +222,8 @@ def test_rpp_without_actions_shows_the_cards_resources(
 
 def test_rpp_with_actions_splits_institutional_and_commercial(plan: object) -> None:
     """The Lucca layout: actions with cost centre, revenues, contributions, investments."""
-    from performa.interchange.database import store_plan
     from performa.plans.models import Action, CostCentre, OperationalObjective
+    from performa.plans.store import store_plan
 
     plan.version.status = "draft"  # type: ignore[attr-defined]
     version = store_plan(plan).version  # type: ignore[arg-type]
@@ -281,7 +281,7 @@ def test_pira_groups_the_objectives_under_their_missions(
 
 
 def test_pira_with_missions(plan: object) -> None:
-    from performa.interchange.database import store_plan
+    from performa.plans.store import store_plan
 
     version = store_plan(plan).version  # type: ignore[arg-type]
     doc = registry.load_all()["pira"].build(

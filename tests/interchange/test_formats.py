@@ -24,7 +24,15 @@ from odf.table import Table, TableCell, TableRow
 from odf.text import P
 from openpyxl import Workbook, load_workbook
 
-from performa.interchange.document import (
+from performa.interchange.json_format import dump_json, load_json
+from performa.interchange.workbook import (
+    SHEET_NAMES,
+    dump_ods,
+    dump_xlsx,
+    load_ods,
+    load_xlsx,
+)
+from performa.plans.document import (
     Assignment,
     FundShare,
     IncentiveFund,
@@ -37,15 +45,7 @@ from performa.interchange.document import (
     VariableDoc,
     VersionDoc,
 )
-from performa.interchange.errors import InterchangeError
-from performa.interchange.json_format import dump_json, load_json
-from performa.interchange.workbook import (
-    SHEET_NAMES,
-    dump_ods,
-    dump_xlsx,
-    load_ods,
-    load_xlsx,
-)
+from performa.plans.errors import InterchangeError
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "interchange.md"
 TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"

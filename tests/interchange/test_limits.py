@@ -21,10 +21,10 @@ import pytest
 
 from performa import filelimits
 from performa.cli import main
-from performa.interchange.document import PlanDocument
-from performa.interchange.errors import InterchangeError
 from performa.interchange.json_format import dump_json, load_json
 from performa.interchange.workbook import dump_ods, dump_xlsx, load_ods, load_xlsx
+from performa.plans.document import PlanDocument
+from performa.plans.errors import InterchangeError
 from performa.plans.models import Body, PlanVersion
 
 INDICATORS_XLSX = "xl/worksheets/sheet5.xml"  # dump_xlsx writes the sheets in SHEET_NAMES order

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from performa.interchange.document import IndicatorDoc, OperationalObjectiveDoc, PlanDocument
 from performa.interchange.seed_text import PlanTextError, read_plan_text
+from performa.plans.document import IndicatorDoc, OperationalObjectiveDoc, PlanDocument
 from performa.plans.validation import validate_document
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "000_7c03116ef0aec330.txt"

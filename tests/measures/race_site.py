@@ -26,9 +26,9 @@ def main() -> None:
     from conftest import small_plan
     from performa.accounts.models import Membership, Role
     from performa.accounts.tokens import create_token
-    from performa.interchange.database import store_plan
     from performa.measures.models import Period
     from performa.plans.models import Indicator, Variable
+    from performa.plans.store import store_plan
 
     call_command("migrate", verbosity=0)
     version = store_plan(small_plan()).version

@@ -9,10 +9,10 @@ import pytest
 from openpyxl import Workbook
 
 from performa.cli import main
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument, VariableDoc
 from performa.measures.models import MeasuredValue, Period, ResultSet
 from performa.plans import models as plans
+from performa.plans.document import PlanDocument, VariableDoc
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 

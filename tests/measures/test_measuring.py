@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from performa.accounts.access import SYSTEM
 from performa.accounts.models import Membership, Role
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument, VariableDoc
 from performa.measures import actions, computing
 from performa.measures.fund import fund_outcome
 from performa.measures.models import MeasuredValue, NodeResult, Period, ResultSet
 from performa.plans import models as plans
 from performa.plans.actions import adopt, amend
+from performa.plans.document import PlanDocument, VariableDoc
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,9 @@ from openpyxl import Workbook
 
 from performa import filelimits
 from performa.cli import main
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument
 from performa.measures.models import MeasuredValue, Period
+from performa.plans.document import PlanDocument
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 

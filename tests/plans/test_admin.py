@@ -9,10 +9,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument
 from performa.plans import models as m
 from performa.plans.actions import amend
+from performa.plans.document import PlanDocument
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from performa.interchange.document import IndicatorDoc, OperationalObjectiveDoc, PlanDocument
 from performa.plans.diff import Change, diff
+from performa.plans.document import IndicatorDoc, OperationalObjectiveDoc, PlanDocument
 
 
 def _card(doc: PlanDocument, code: str) -> OperationalObjectiveDoc:

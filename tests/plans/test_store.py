@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from performa.interchange.database import plan_document, store_plan
-from performa.interchange.document import PlanDocument
-from performa.interchange.errors import InterchangeError
 from performa.plans import models as m
 from performa.plans.actions import adopt, amend
+from performa.plans.document import PlanDocument
+from performa.plans.errors import InterchangeError
+from performa.plans.store import plan_document, store_plan
 
 pytestmark = pytest.mark.django_db
 

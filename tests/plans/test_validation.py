@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from performa.interchange.document import IndicatorDoc, PlanDocument
+from performa.plans.document import IndicatorDoc, PlanDocument
 from performa.plans.validation import check_indicator, parse_weight, validate_document
 
 

@@ -62,11 +62,11 @@ from pytest_django.live_server_helper import LiveServer
 from performa.accounts.access import SYSTEM
 from performa.accounts.models import ApiToken, Invitation, Membership, Role
 from performa.accounts.tokens import create_token
-from performa.interchange.database import store_plan
 from performa.measures import actions
 from performa.measures.models import Deviation, MeasuredValue, Period, ResultSet
 from performa.plans import actions as plan_actions
 from performa.plans import models as plans
+from performa.plans.store import store_plan
 
 PASSWORD = "x-Secret-9"
 TIMEOUT = 60  # seconds, for one request to the live server

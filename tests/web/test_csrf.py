@@ -19,12 +19,12 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from performa.accounts.models import Membership, Role
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument
 from performa.measures.actions import enter_value
 from performa.measures.models import MeasuredValue, Period
 from performa.plans import models as m
 from performa.plans.actions import amend
+from performa.plans.document import PlanDocument
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 

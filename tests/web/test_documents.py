@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from performa.accounts.models import Membership, Role
 from performa.documents import registry
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument
 from performa.measures.models import Period
 from performa.plans import models as plans
+from performa.plans.document import PlanDocument
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from performa.accounts.models import Membership, Role
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument, VariableDoc
 from performa.measures.models import Deviation, MeasuredValue, Period
 from performa.plans import models as plans
+from performa.plans.document import PlanDocument, VariableDoc
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 

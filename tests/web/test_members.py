@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from performa.accounts import access
 from performa.accounts.models import Invitation, Membership, Role
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument
+from performa.plans.document import PlanDocument
 from performa.plans.models import Body
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "x-Secret-9"

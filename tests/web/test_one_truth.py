@@ -17,12 +17,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from performa.accounts.models import Membership, Role
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument
 from performa.measures import actions
 from performa.measures.models import Period, ResultSet
 from performa.plans import models as plans
 from performa.plans.actions import adopt, amend
+from performa.plans.document import PlanDocument
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,11 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from performa.accounts.models import Membership, Role
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument
 from performa.measures import actions
 from performa.measures.models import Period, ResultSet
 from performa.plans import models as plans
+from performa.plans.document import PlanDocument
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 

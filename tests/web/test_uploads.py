@@ -23,8 +23,6 @@ from django.urls import reverse
 
 from performa.accounts.models import Membership, Role
 from performa.accounts.tokens import create_token
-from performa.interchange.database import store_plan
-from performa.interchange.document import PlanDocument
 from performa.measures.models import (
     DEVIATION_MAX_LENGTH,
     EVIDENCE_MAX_BYTES,
@@ -34,6 +32,8 @@ from performa.measures.models import (
     Period,
 )
 from performa.plans import models as plans
+from performa.plans.document import PlanDocument
+from performa.plans.store import store_plan
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n% verbale della commissione\n%%EOF\n"

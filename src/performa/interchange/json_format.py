@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from performa import filelimits
-from performa.interchange.document import (
+from performa.plans.document import (
     Assignment,
     FundShare,
     IncentiveFund,
@@ -34,7 +34,7 @@ from performa.interchange.document import (
     VariableDoc,
     VersionDoc,
 )
-from performa.interchange.errors import InterchangeError
+from performa.plans.errors import InterchangeError
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "dump_json", "load_json"]
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
-from performa.interchange.document import (
+from performa.plans.document import (
     Assignment,
     FundShare,
     IncentiveFund,

@@ -38,7 +38,7 @@ from typing import Any
 
 from performa import filelimits
 from performa.cells import cell_text, datetime_text, money_text, number_text, percent_text
-from performa.interchange.document import (
+from performa.plans.document import (
     Assignment,
     FundShare,
     IncentiveFund,
@@ -51,7 +51,7 @@ from performa.interchange.document import (
     VariableDoc,
     VersionDoc,
 )
-from performa.interchange.errors import InterchangeError
+from performa.plans.errors import InterchangeError
 
 __all__ = [
     "SHEET_NAMES",

@@ -12,8 +12,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from performa.interchange.database import plan_document, store_plan
-from performa.interchange.document import VersionDoc
+from performa.plans.document import VersionDoc
+from performa.plans.store import plan_document, store_plan
 
 from .models import Cycle, PlanVersion
 from .signals import plan_adopted

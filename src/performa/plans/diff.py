@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from performa.interchange.document import (
+from performa.plans.document import (
     IndicatorDoc,
     OperationalObjectiveDoc,
     PlanDocument,

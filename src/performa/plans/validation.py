@@ -23,7 +23,7 @@ from performa.engine.values import (
     parse_value,
     unit_kind,
 )
-from performa.interchange.document import IndicatorDoc, OperationalObjectiveDoc, PlanDocument
+from performa.plans.document import IndicatorDoc, OperationalObjectiveDoc, PlanDocument
 
 # Weights printed with one decimal miss 100% by rounding only: each by up to 0,05 points, so
 # n of them by n × 0,05 (14 × 7,1% = 99,4%); never less than ±0,5 points.

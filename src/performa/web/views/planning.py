@@ -38,7 +38,6 @@ from performa.engine.values import (
     parse_value,
     unit_kind,
 )
-from performa.interchange.database import plan_document
 from performa.measures.models import Deviation, IndicatorResult, MeasuredValue, Period
 from performa.measures.reach import body_for, cycle_for, planning_body
 from performa.plans import actions
@@ -55,6 +54,7 @@ from performa.plans.models import (
     StrategicObjective,
     Target,
 )
+from performa.plans.store import plan_document
 from performa.plans.validation import check_target, parse_weight, weight_tolerance
 
 FROZEN_NOTE = "Piano adottato: avviare un aggiornamento per modificarlo."
