@@ -276,7 +276,7 @@ def store_results(period: Period, user: Any = None, reason: str = "",
             current.current = False
             current.save(update_fields=["current"])
             if moved and not reason:
-                reason = _why_new(current, computed.inputs.version, rules_used)
+                reason = _why_new(current, computed.inputs.version)
         current = ResultSet.objects.create(
             period=period, version=computed.inputs.version, rules=rules_used,
             created_by=user, reason=reason[:300],
@@ -294,7 +294,7 @@ def is_stale(result_set: ResultSet) -> bool:
         result_set.rules != rules_to_dict(cycle.body.rules()))
 
 
-def _why_new(previous: ResultSet, version: plans.PlanVersion, rules: dict[str, Any]) -> str:
+def _why_new(previous: ResultSet, version: plans.PlanVersion) -> str:
     if previous.version_id != version.pk:
         return f"nuova versione del piano in vigore: {version}"
     return "nuove regole SMVP dell'ente"
