@@ -117,6 +117,34 @@ def serve(django_db_setup: None,
     return lambda: _serving(django_db_blocker)
 
 
+@contextmanager
+def _committing(django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+    """Database access whose writes commit, as a server's do, for a module's data; afterwards
+    the database is put back as the migrations left it. Yields that state, serialised.
+
+    For what only happens after a commit (``transaction.on_commit``), which the rolled-back
+    transaction of an ordinary test never reaches.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        fresh = connection.creation.serialize_db_to_string()
+        try:
+            yield fresh
+        finally:
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True,
+                         reset_sequences=False)
+            connection.creation.deserialize_db_from_string(fresh)
+
+
+@pytest.fixture(scope="session")
+def committing(django_db_setup: None,
+               django_db_blocker: DjangoDbBlocker) -> Callable[[], AbstractContextManager[str]]:
+    """``with committing() as fresh: ...`` — see ``_committing``."""
+    return lambda: _committing(django_db_blocker)
+
+
 def pid_card() -> OperationalObjectiveDoc:
     rows = [
         ("Bando PID", "Numero di domande gestite su bando Pid", "Volume", "n.", "426", "≥", "80"),
@@ -179,3 +207,9 @@ def small_plan() -> PlanDocument:
 @pytest.fixture
 def plan() -> PlanDocument:
     return small_plan()
+
+
+@pytest.fixture(scope="session")
+def plan_maker() -> Callable[[], PlanDocument]:
+    """``small_plan`` for fixtures wider than a test, which cannot ask for ``plan``."""
+    return small_plan

@@ -14,7 +14,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,6 @@ from typing import Any
 
 import pytest
 from django.test.utils import override_settings
-from pytest_django import DjangoDbBlocker
 
 from performa import backup
 from performa.cli import main
@@ -45,26 +45,18 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker,
+def demo(committing: Callable[[], AbstractContextManager[str]],
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    from django.core.management import call_command
-    from django.db import connection
 
     media = tmp_path_factory.mktemp("media")
     archive = tmp_path_factory.mktemp("backup") / "pistoia-prato.zip"
-    with override_settings(MEDIA_ROOT=str(media)), django_db_blocker.unblock(), \
+    with override_settings(MEDIA_ROOT=str(media)), committing() as fresh, \
             pytest.MonkeyPatch.context() as env:
-        fresh = connection.creation.serialize_db_to_string()
         env.setenv("PERFORMA_DEMO_PASSWORD", PASSWORD)
         assert main(["demo"]) == 0
-        try:
-            value_pk, evidence_name = _changes()
-            assert main(["backup", "--body", BODY, "-o", str(archive)]) == 0
-            yield Demo(fresh, archive, media, evidence_name, value_pk)
-        finally:
-            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True,
-                         reset_sequences=False)
-            connection.creation.deserialize_db_from_string(fresh)
+        value_pk, evidence_name = _changes()
+        assert main(["backup", "--body", BODY, "-o", str(archive)]) == 0
+        yield Demo(fresh, archive, media, evidence_name, value_pk)
 
 
 def _changes() -> tuple[int, str]:

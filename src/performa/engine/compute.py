@@ -61,7 +61,7 @@ class IndicatorResult:
 class _State:
     values: dict[str, float | None]
     previous: Mapping[str, float | None]
-    reasons: Mapping[str, str] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
     results: dict[str, IndicatorResult] = field(default_factory=dict)
 
 
@@ -91,8 +91,12 @@ class BodyComputation:
         indicators: Sequence[IndicatorSpec],
         tree: Node,
         rules: ScoringRules = DEFAULT_RULES,
+        codes: Mapping[str, str] | None = None,
     ) -> None:
+        """``codes`` maps the codes formulas write (``achievement("01_01_02")``) to the keys
+        of ``tree``'s nodes, when these differ (a stored tree keys nodes by level too)."""
         self.indicators = {spec.key: spec for spec in indicators}
+        self._codes = dict(codes or {})
         self.rules = rules
         self.rollup = Rollup(tree)
         self.state = _State({}, {})
@@ -117,10 +121,10 @@ class BodyComputation:
         reading = {s.key for s in indicators if s.formula.node_refs}
         graph: dict[str, set[str]] = {}
         for key in reading:
-            codes = self.indicators[key].formula.node_refs
-            for code in codes:
-                referrers.setdefault(code, []).append(key)
-            graph[key] = {k for c in codes for k in self.rollup.sources_under(c) if k in reading}
+            nodes = {self._codes.get(c, c) for c in self.indicators[key].formula.node_refs}
+            for node in nodes:
+                referrers.setdefault(node, []).append(key)
+            graph[key] = {k for n in nodes for k in self.rollup.sources_under(n) if k in reading}
         cyclic = {key for group in find_cycles(graph) for key in group}
         sorter = graphlib.TopologicalSorter(
             {k: deps - cyclic for k, deps in graph.items() if k not in cyclic}
@@ -140,7 +144,7 @@ class BodyComputation:
         ``reasons`` says why a variable is None ("nessun valore rilevato", "n.d.: …"), so a
         left-out indicator is explained by its inputs.
         """
-        self.state = _State(dict(values), previous or {}, reasons or {})
+        self.state = _State(dict(values), previous or {}, dict(reasons or {}))
         ordered = set(self._order)
         for key, spec in self.indicators.items():
             if key not in ordered:
@@ -149,17 +153,26 @@ class BodyComputation:
         self._follow(ordered)
         return self.rollup.results
 
-    def update(self, name: str, value: float | None) -> set[str]:
+    def update(self, name: str, value: float | None, reason: str | None = None) -> set[str]:
         """One variable changed: redo the indicators reading it and what they feed.
 
-        Returns the keys of the indicators and nodes recomputed.
+        ``reason``, when given, replaces why the variable is None, as in ``compute`` ("" when
+        it is not). Returns the keys of the indicators and nodes recomputed.
         """
         self.state.values[name] = value
+        if reason:
+            self.state.reasons[name] = reason
+        elif reason is not None:
+            self.state.reasons.pop(name, None)
         keys = self._users.get(name, [])
         for key in keys:
             self._store(self._evaluate(self.indicators[key]))
         nodes = self.rollup.update(self.state.results, keys)
         return set(keys) | nodes | self._follow(self._readers_of(nodes))
+
+    def readers(self, name: str) -> list[str]:
+        """The indicators whose formula reads the variable ``name`` (this year or last)."""
+        return list(self._users.get(name, ()))
 
     def _follow(self, affected: set[str]) -> set[str]:
         """Redo, in dependency order, the node-reading indicators whose inputs moved."""
@@ -199,6 +212,7 @@ class BodyComputation:
         return "; ".join(found)
 
     def node_achievement(self, code: str) -> float | None:
+        code = self._codes.get(code, code)
         explanation = self.rollup.results.get(code)
         if explanation is None:
             if not self.rollup.has(code):

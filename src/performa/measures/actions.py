@@ -18,7 +18,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from performa.accounts import access
-from performa.engine.formula import FormulaSyntaxError, parse
 from performa.engine.values import ValueParseError, format_value, parse_value
 from performa.plans.models import Indicator, OperationalObjective, Variable
 
@@ -116,8 +115,12 @@ def enter_value(
     stored = _write(user, period, owner, revision, fields, evidence, reason)
     if not recompute:  # a batch recomputes once at its end
         return Entered(stored, [])
-    result_set = computing.store_results(period, account_of(user))
-    touched = result_set.indicators.filter(indicator__in=_indicators_reading(owner, period))
+    result_set, computed = computing.update_results(period, account_of(user))
+    if computed is None:  # frozen: cannot happen on an open period, but say nothing moved
+        return Entered(stored, [])
+    name = owner.name if isinstance(owner, Variable) else computing.direct_name(owner)
+    reading = [int(key) for key in computed.computation.readers(name)]
+    touched = result_set.indicators.filter(indicator__in=reading).select_related("indicator")
     return Entered(stored, list(touched))
 
 
@@ -199,22 +202,6 @@ def _audit(instance: Any, user: Any, reason: str) -> None:
 def account_of(user: Any) -> Any:
     """The user account to record as author: none for the command line or anonymous."""
     return user if user.is_authenticated and user.pk is not None else None
-
-
-def _indicators_reading(owner: Variable | Indicator, period: Period) -> list[int]:
-    if isinstance(owner, Indicator):
-        return [owner.pk]
-    names = list(period.cycle.variables.values_list("name", flat=True))
-    reading = []
-    for indicator in Indicator.objects.filter(version=period.cycle.current_version()):
-        if indicator.formula:
-            try:
-                formula = parse(indicator.formula, known=names)
-            except FormulaSyntaxError:
-                continue
-            if owner.name in formula.variables | formula.previous_variables:
-                reading.append(indicator.pk)
-    return reading
 
 
 _LIMITS = {

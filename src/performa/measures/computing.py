@@ -1,9 +1,10 @@
 """From the database to the engine and back: a period's results, stored and explained.
 
-The engine holds no state between requests: a body's plan and a period's values are read,
-computed in milliseconds, and only the result rows whose figures changed are written, so a
-value typed by an office rewrites its indicator and the nodes above it, not the body.
-Validated (frozen) result sets are never touched here.
+A period is computed in full (its plan and values read, everything scored, the changed rows
+written) the first time a process writes it; the process then keeps the computation
+(``live``), and each later write only brings it up to the stored inputs: a value typed by an
+office re-scores its indicator, the indicators reading it and the nodes above them, and
+writes those rows. Validated (frozen) result sets are never touched here.
 """
 
 from __future__ import annotations
@@ -13,16 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from performa.engine.compute import BodyComputation, IndicatorSpec, typed_like
 from performa.engine.formula import FormulaSyntaxError, parse
 from performa.engine.rollup import Explanation, Node, Rollup
-from performa.engine.scoring import ScoringRules, rules_to_dict, score
+from performa.engine.scoring import ScoringRules, rules_from_dict, rules_to_dict, score
 from performa.engine.values import NOT_AVAILABLE, Comparator, Target, ValueParseError, parse_target
 from performa.plans import models as plans
 
-from . import locks
+from . import live, locks
 from .models import IndicatorResult, MeasuredValue, NodeResult, Period, ResourceUse, ResultSet
 
 # Names the engine reads for an objective's budget, so "Grado di utilizzo delle risorse" is
@@ -34,7 +35,11 @@ NOT_SCHEDULED = "#non previsto"  # stands for an indicator the plan does not mea
 
 def direct_name(indicator: plans.Indicator) -> str:
     """The engine's name for a directly measured indicator: its identity across versions."""
-    return f"#{indicator.lineage}"
+    return lineage_name(indicator.lineage)
+
+
+def lineage_name(lineage: Any) -> str:
+    return f"#{lineage}"
 
 
 def used_name(objective_pk: int) -> str:
@@ -64,6 +69,8 @@ class Inputs:
     previous: dict[str, float | None]
     rules: ScoringRules
     reasons: dict[str, str]
+    names: list[str]  # the variables the cycle declares and the formulas read
+    budgets: dict[str, tuple[int, float]]  # objective code → (pk, resources allocated)
 
 
 def load_inputs(period: Period, version: plans.PlanVersion | None = None) -> Inputs:
@@ -77,39 +84,53 @@ def load_inputs(period: Period, version: plans.PlanVersion | None = None) -> Inp
     }
     variable_names = list(cycle.variables.values_list("name", flat=True))
     specs = [_spec(i, period, variable_names) for i in indicators.values()]
-    values: dict[str, float | None] = {}
-    reasons: dict[str, str] = {}
-    values_found = MeasuredValue.objects.filter(period=period).select_related(
-        "variable", "indicator")
-    for value in values_found:
-        name = value.variable.name if value.variable else direct_name(value.indicator)
-        values[name] = value.number
-        if value.number is None:
-            reasons[name] = f"n.d.: {value.not_available_reason}"
-    values[NOT_SCHEDULED] = None
-    reasons[NOT_SCHEDULED] = f"non previsto nella rilevazione al {period.date:%d/%m}"
-    for name in [*variable_names, *(n for spec in specs for n in spec.formula.variables)]:
-        if name not in values:
-            values[name] = None
-            reasons[name] = NOT_MEASURED
-    objectives = plans.OperationalObjective.objects.filter(version=version)
-    # Spending follows the objective's code across amendments, like values follow lineage.
-    used = {
-        u.objective.code: float(u.used)
-        for u in ResourceUse.objects.filter(period=period).select_related("objective")
+    names = [*variable_names, *(n for spec in specs for n in spec.formula.variables)]
+    budgets = {
+        o.code: (o.pk, float(o.resources_amount))
+        for o in plans.OperationalObjective.objects.filter(version=version)
+        if o.resources_amount is not None
     }
-    for objective in objectives:
-        if objective.resources_amount is not None:
-            values[budget_name(objective.pk)] = float(objective.resources_amount)
-            values[used_name(objective.pk)] = used.get(objective.code)
-            if objective.code not in used:
-                reasons[used_name(objective.pk)] = "risorse utilizzate non ancora registrate"
+    values, reasons = measured(period, names, budgets)
     return Inputs(
         version=version, indicators=indicators, specs=specs,
         strategy=strategy_tree(version, indicators.values()),
         organisation=organisation_tree(version), values=values,
-        previous=_previous_year(cycle), rules=cycle.body.rules(), reasons=reasons,
+        previous=previous_year(cycle), rules=cycle.body.rules(), reasons=reasons,
+        names=names, budgets=budgets,
     )
+
+
+def measured(period: Period, names: Iterable[str], budgets: dict[str, tuple[int, float]],
+             ) -> tuple[dict[str, float | None], dict[str, str]]:
+    """The period's inputs as stored — values typed, n.d. with their reasons, spending against
+    budget — and why each missing one is missing.
+
+    Read by the full computation and, to catch up with other writers, by the kept one
+    (``live``): one reading, so both see the same inputs.
+    """
+    values: dict[str, float | None] = {}
+    reasons: dict[str, str] = {}
+    rows = MeasuredValue.objects.filter(period=period).values_list(
+        "variable__name", "indicator__lineage", "number", "not_available_reason")
+    for variable, lineage, number, why in rows:
+        name = variable if variable is not None else lineage_name(lineage)
+        values[name] = number
+        if number is None:
+            reasons[name] = f"n.d.: {why}"
+    values[NOT_SCHEDULED] = None
+    reasons[NOT_SCHEDULED] = f"non previsto nella rilevazione al {period.date:%d/%m}"
+    for name in names:
+        if name not in values:
+            values[name] = None
+            reasons[name] = NOT_MEASURED
+    # Spending follows the objective's code across amendments, like values follow lineage.
+    used = dict(ResourceUse.objects.filter(period=period).values_list("objective__code", "used"))
+    for code, (pk, allocated) in budgets.items():
+        values[budget_name(pk)] = allocated
+        values[used_name(pk)] = float(used[code]) if code in used else None
+        if code not in used:
+            reasons[used_name(pk)] = "risorse utilizzate non ancora registrate"
+    return values, reasons
 
 
 def measured_in(indicator: plans.Indicator, period: Period) -> bool:
@@ -146,17 +167,15 @@ def _spec(indicator: plans.Indicator, period: Period, variables: list[str]) -> I
     return IndicatorSpec(str(indicator.pk), formula, target, indicator.unit, indicator.name)
 
 
-def _previous_year(cycle: plans.Cycle) -> dict[str, float | None]:
+def previous_year(cycle: plans.Cycle) -> dict[str, float | None]:
+    """Last year's final values of the variables, for formulas reading ``previous("x")``."""
     period = Period.objects.filter(
-        cycle__body=cycle.body, cycle__year=cycle.year - 1
+        cycle__body_id=cycle.body_id, cycle__year=cycle.year - 1
     ).order_by("-date").first()
     if period is None:
         return {}
-    return {
-        v.variable.name: v.number
-        for v in MeasuredValue.objects.filter(period=period, variable__isnull=False)
-        .select_related("variable")
-    }
+    return dict(MeasuredValue.objects.filter(period=period, variable__isnull=False)
+                .values_list("variable__name", "number"))
 
 
 def strategy_tree(version: plans.PlanVersion, indicators: Iterable[plans.Indicator]) -> Node:
@@ -183,6 +202,20 @@ def strategy_tree(version: plans.PlanVersion, indicators: Iterable[plans.Indicat
         for a in plans.StrategicArea.objects.filter(version=version)
     ]
     return Node("body", version.cycle.body.name, None, areas)
+
+
+def node_codes(tree: Node) -> dict[str, str]:
+    """The plan's codes formulas name (``achievement("01_01_02")``) → the strategy tree's keys
+    (``op:01_01_02``), which carry the level because a stored key must say what it is."""
+    codes: dict[str, str] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        level, _, code = node.key.partition(":")
+        if code and level in ("area", "so", "op"):
+            codes.setdefault(code, node.key)
+        stack.extend(node.children)
+    return codes
 
 
 def organisation_tree(version: plans.PlanVersion) -> Node:
@@ -226,7 +259,11 @@ def _weight(weight: Any) -> float | None:
 class Computed:
     inputs: Inputs
     computation: BodyComputation
-    organisation: dict[str, Explanation]
+    organisation_rollup: Rollup
+
+    @property
+    def organisation(self) -> dict[str, Explanation]:
+        return self.organisation_rollup.results
 
 
 def compute(period: Period, version: plans.PlanVersion | None = None,
@@ -234,9 +271,11 @@ def compute(period: Period, version: plans.PlanVersion | None = None,
     inputs = load_inputs(period, version)
     if rules is not None:
         inputs.rules = rules
-    computation = BodyComputation(inputs.specs, inputs.strategy, inputs.rules)
+    computation = BodyComputation(inputs.specs, inputs.strategy, inputs.rules,
+                                  node_codes(inputs.strategy))
     strategy = computation.compute(inputs.values, inputs.previous, inputs.reasons)
-    organisation = Rollup(inputs.organisation).compute(strategy)
+    organisation = Rollup(inputs.organisation)
+    organisation.compute(strategy)
     return Computed(inputs, computation, organisation)
 
 
@@ -253,7 +292,6 @@ def projection(period: Period, indicator: plans.Indicator, value: float | None) 
     return value
 
 
-@transaction.atomic
 def store_results(period: Period, user: Any = None, reason: str = "",
                   new_set: bool = False, rules: ScoringRules | None = None) -> ResultSet:
     """Compute the period and write its current result set, changed rows only.
@@ -261,10 +299,35 @@ def store_results(period: Period, user: Any = None, reason: str = "",
     ``new_set`` (an explicit, audited recompute, e.g. with new rules after validation) keeps
     the old set as history and writes a fresh one.
     """
+    return update_results(period, user, reason, new_set, rules)[0]
+
+
+# No savepoint of its own: a write calling it fails as a whole anyway, and on PostgreSQL
+# each savepoint is two more round trips on the path of every typed value.
+@transaction.atomic(savepoint=False)
+def update_results(period: Period, user: Any = None, reason: str = "",
+                   new_set: bool = False, rules: ScoringRules | None = None,
+                   ) -> tuple[ResultSet, Computed | None]:
+    """``store_results``, also giving the computation the set now holds (None for a
+    validated set, which is not recomputed).
+
+    When this process kept the period's computation from an earlier write (``live``), only
+    what the inputs changed since is re-scored and written: a typed value rewrites its
+    indicator, the indicators reading it and the nodes above them. Otherwise the whole period
+    is computed and its changed rows written.
+    """
     locks.results_of(period.pk)
     current = ResultSet.objects.filter(period=period, current=True).first()
     if current is not None and current.frozen and not new_set:
-        return current  # validated: results do not move with later plan or rule changes
+        return current, None  # validated: results do not move with later plan or rule changes
+    # Read before the plan and values are: a change committed in between then shows as a
+    # newer revision at the next write, never as a kept computation that missed it.
+    body = plans.Body.objects.filter(cycles=period.cycle_id).values(
+        "scoring_rules", "inputs_revision__revision").get()
+    if current is not None and not new_set and rules is None:
+        kept = _catch_up(period, current, body)
+        if kept is not None:
+            return current, kept
     computed = compute(period, rules=rules)
     rules_used = rules_to_dict(computed.inputs.rules)
     # A set holds the figures of one plan version under one set of rules: when either has
@@ -283,7 +346,77 @@ def store_results(period: Period, user: Any = None, reason: str = "",
         )
     _write_indicators(current, period, computed)
     _write_nodes(current, computed)
-    return current
+    live.keep(period.pk, live.Kept(
+        (current.pk, current.created_at, _revision(body)), computed,
+        {str(i): pk for i, pk in current.indicators.values_list("indicator_id", "pk")},
+        {(t, k): pk for t, k, pk in current.nodes.values_list("tree", "key", "pk")},
+    ))
+    return current, computed
+
+
+def _catch_up(period: Period, result_set: ResultSet, body: dict[str, Any]) -> Computed | None:
+    """Bring the kept computation of the period up to its stored inputs and write what moved;
+    None when there is none that a full computation would agree with."""
+    kept = live.find(period.pk, (result_set.pk, result_set.created_at, _revision(body)))
+    if kept is None or result_set.rules != rules_to_dict(rules_from_dict(body["scoring_rules"])):
+        return None
+    in_force = plans.PlanVersion.objects.filter(
+        cycle_id=period.cycle_id, status=plans.PlanVersion.Status.ADOPTED,
+    ).order_by("-number").values_list("pk", flat=True).first()
+    computed = kept.computed
+    computation = computed.computation
+    state = computation.state
+    if in_force != result_set.version_id or previous_year(period.cycle) != state.previous:
+        return None
+    values, reasons = measured(period, computed.inputs.names, computed.inputs.budgets)
+    changed = [name for name in values.keys() | state.values.keys()
+               if values.get(name) != state.values.get(name)
+               or reasons.get(name) != state.reasons.get(name)]
+    live.changing(kept)
+    touched: set[str] = set()
+    for name in changed:
+        touched |= computation.update(name, values.get(name), reasons.get(name, ""))
+    moved = {NodeResult.Tree.STRATEGY: touched,
+             NodeResult.Tree.ORGANISATION: computed.organisation_rollup.update(
+                 computation.rollup.results, touched)}
+    try:
+        _update_rows(IndicatorResult, RESULT_FIELDS, [
+            (kept.indicator_rows[key], indicator_fields(period, computed, key))
+            for key in touched if key in computation.indicators
+        ])
+        _update_rows(NodeResult, NODE_FIELDS, [
+            (kept.node_rows[tree, key], node_fields(results[key]))
+            for tree, results in node_trees(computed) for key in moved[tree] if key in results
+        ])
+    except KeyError:  # a row the set lacks: let the full computation create it
+        live.forget(period.pk)
+        return None
+    return computed
+
+
+def _revision(body: dict[str, Any]) -> int:
+    return body["inputs_revision__revision"] or 0  # no row: nothing changed since it was made
+
+
+def _update_rows(model: Any, names: Iterable[str], rows: list[tuple[int, dict[str, Any]]],
+                 ) -> None:
+    """One ``UPDATE … WHERE id = %s`` run for every row.
+
+    Not ``bulk_update``: it builds a CASE over every row and field, which costs more than the
+    whole rest of a typed value's update for the dozen rows one value moves.
+    """
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = (f"UPDATE {quote(model._meta.db_table)} SET {columns} "  # noqa: S608 (names only)
+           f"WHERE {quote(model._meta.pk.column)} = %s")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [
+            [field.get_db_prep_save(values[field.name], connection) for field in fields] + [pk]
+            for pk, values in rows
+        ])
 
 
 def is_stale(result_set: ResultSet) -> bool:
@@ -300,31 +433,55 @@ def _why_new(previous: ResultSet, version: plans.PlanVersion) -> str:
     return "nuove regole SMVP dell'ente"
 
 
+def indicator_fields(period: Period, computed: Computed, key: str) -> dict[str, Any]:
+    """One indicator's stored result: value, achievement, year-end projection, why."""
+    outcome = computed.computation.state.results[key]
+    indicator = computed.inputs.indicators[int(key)]
+    explained = computed.computation.explain(key)
+    spec = computed.computation.indicators[key]
+    projected = projection(period, indicator, outcome.value)
+    projected_achievement = None
+    if projected is not None and not period.year_end:
+        try:
+            projected_achievement = score(typed_like(projected, spec.target.value),
+                                          spec.target, spec.unit, computed.inputs.rules)
+        except ValueError:
+            projected_achievement = None
+    return {
+        "value": outcome.value, "display": outcome.display[:60],
+        "achievement": outcome.achievement, "projection": projected,
+        "projected_achievement": projected_achievement,
+        "at_risk": projected_achievement is not None and projected_achievement < 1,
+        "error": outcome.reason[:300], "how": explained.how[:500],
+    }
+
+
+def node_fields(explanation: Explanation) -> dict[str, Any]:
+    return {"label": explanation.label[:400], "achievement": explanation.achievement,
+            "explanation": explanation_data(explanation)}
+
+
+def node_trees(computed: Computed) -> tuple[tuple[str, dict[str, Explanation]], ...]:
+    return (
+        (NodeResult.Tree.STRATEGY, computed.computation.rollup.results),
+        (NodeResult.Tree.ORGANISATION, computed.organisation),
+    )
+
+
+RESULT_FIELDS = ("value", "display", "achievement", "projection", "projected_achievement",
+                 "at_risk", "error", "how")
+NODE_FIELDS = ("label", "achievement", "explanation")
+
+
 def _write_indicators(result_set: ResultSet, period: Period, computed: Computed) -> None:
     stored = {r.indicator_id: r for r in result_set.indicators.all()}
     creates, updates = [], []
-    for key, outcome in computed.computation.state.results.items():
-        indicator = computed.inputs.indicators[int(key)]
-        explained = computed.computation.explain(key)
-        spec = computed.computation.indicators[key]
-        projected = projection(period, indicator, outcome.value)
-        projected_achievement = None
-        if projected is not None and not period.year_end:
-            try:
-                projected_achievement = score(typed_like(projected, spec.target.value),
-                                              spec.target, spec.unit, computed.inputs.rules)
-            except ValueError:
-                projected_achievement = None
-        fields = {
-            "value": outcome.value, "display": outcome.display[:60],
-            "achievement": outcome.achievement, "projection": projected,
-            "projected_achievement": projected_achievement,
-            "at_risk": projected_achievement is not None and projected_achievement < 1,
-            "error": outcome.reason[:300], "how": explained.how[:500],
-        }
-        row = stored.get(indicator.pk)
+    for key in computed.computation.state.results:
+        fields = indicator_fields(period, computed, key)
+        row = stored.get(int(key))
         if row is None:
-            creates.append(IndicatorResult(result_set=result_set, indicator=indicator, **fields))
+            creates.append(IndicatorResult(result_set=result_set, indicator_id=int(key),
+                                           **fields))
         elif any(getattr(row, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(row, name, value)
@@ -333,32 +490,21 @@ def _write_indicators(result_set: ResultSet, period: Period, computed: Computed)
     IndicatorResult.objects.bulk_update(updates, list(RESULT_FIELDS))
 
 
-RESULT_FIELDS = ("value", "display", "achievement", "projection", "projected_achievement",
-                 "at_risk", "error", "how")
-
-
 def _write_nodes(result_set: ResultSet, computed: Computed) -> None:
     stored = {(r.tree, r.key): r for r in result_set.nodes.all()}
     creates, updates = [], []
-    trees = (
-        (NodeResult.Tree.STRATEGY, computed.computation.rollup.results),
-        (NodeResult.Tree.ORGANISATION, computed.organisation),
-    )
-    for tree, results in trees:
+    for tree, results in node_trees(computed):
         for key, explanation in results.items():
-            fields = {"label": explanation.label[:400], "achievement": explanation.achievement,
-                      "explanation": explanation_data(explanation)}
+            fields = node_fields(explanation)
             row = stored.get((tree, key))
             if row is None:
                 creates.append(NodeResult(result_set=result_set, tree=tree, key=key, **fields))
-            elif row.achievement != fields["achievement"] or row.explanation != fields[
-                "explanation"
-            ]:
-                row.label, row.achievement = fields["label"], fields["achievement"]
-                row.explanation = fields["explanation"]
+            elif any(getattr(row, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(row, name, value)
                 updates.append(row)
     NodeResult.objects.bulk_create(creates)
-    NodeResult.objects.bulk_update(updates, ["label", "achievement", "explanation"])
+    NodeResult.objects.bulk_update(updates, list(NODE_FIELDS))
 
 
 def explanation_data(explanation: Explanation) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from performa.plans.models import (
+    Body,
     Cycle,
     Indicator,
     OperationalObjective,
@@ -309,3 +310,24 @@ class BulkUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.period})"
+
+
+class InputsRevision(models.Model):
+    """Moves whenever something a period's computation reads besides the plan version changes
+    (the body, its units, a card's offices, the cycle's variables), so every process knows
+    that a computation it kept (``live``) is out of date.
+
+    Not on ``Body``: it is coordination between processes, not the body's data — no history,
+    no backup, no admin.
+    """
+
+    body = models.OneToOneField(Body, models.CASCADE, primary_key=True,
+                                related_name="inputs_revision")
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "revisione degli input di calcolo"
+        verbose_name_plural = "revisioni degli input di calcolo"
+
+    def __str__(self) -> str:
+        return f"{self.body} ({self.revision})"

@@ -405,6 +405,8 @@ class Indicator(VersionedModel):
         constraints = [
             models.UniqueConstraint(fields=["version", "lineage"], name="indicator_per_version")
         ]
+        # A value is found by its indicator's lineage, whichever version is in force.
+        indexes = [models.Index(fields=["lineage"], name="indicator_lineage")]
 
     def __str__(self) -> str:
         return self.name
