@@ -56,7 +56,7 @@ def test_version_does_not_load_django() -> None:
     assert result.stdout.splitlines()[-1] == "False"
 
 
-# --- «--body»: one lookup (performa.cli_bodies) for every command that takes a body ---------
+# --- «--body»: one lookup (performa.cli.bodies) for every command that takes a body ---------
 
 PISTOIA = "Camera di Commercio di Pistoia-Prato"
 MAREMMA = "Camera di Commercio della Maremma e del Tirreno"
@@ -132,7 +132,7 @@ def test_an_unambiguous_part_of_a_name_finds_the_body(
 
 def test_lookup_prefers_the_exact_name_then_the_same_letters_then_a_part(two_bodies: None) -> None:
     from performa.cli import CommandError
-    from performa.cli_bodies import find_body
+    from performa.cli.bodies import find_body
     from performa.plans.models import Body
 
     longer = Body.objects.create(name=f"{PISTOIA} (ex Prato)")
@@ -149,7 +149,7 @@ def test_lookup_prefers_the_exact_name_then_the_same_letters_then_a_part(two_bod
 
 def test_an_optional_body_is_the_only_one(db: None) -> None:
     from performa.cli import CommandError
-    from performa.cli_bodies import find_body
+    from performa.cli.bodies import find_body
     from performa.plans.models import Body
 
     with pytest.raises(CommandError, match="nessun ente caricato"):

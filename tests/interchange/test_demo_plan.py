@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from performa.cli import main
+from performa.cli.plans import DEMO_BODY, demo_seed
 from performa.plans import models as m
 from performa.plans.store import plan_document
-from performa.plans_cli import DEMO_BODY, demo_seed
 
 pytestmark = pytest.mark.django_db
 

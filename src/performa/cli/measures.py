@@ -31,14 +31,14 @@ def register(subparsers: Subparsers) -> None:
 
 
 def _setup() -> None:
-    from performa.django_cli import setup_django
+    from performa.cli.django_commands import setup_django
 
     setup_django()
 
 
 def _run_compute(args: argparse.Namespace) -> int:
     _setup()
-    from performa.cli_bodies import find_body
+    from performa.cli.bodies import find_body
     from performa.engine.values import parse_value
     from performa.measures.computing import store_results
     from performa.measures.models import Period
@@ -93,7 +93,7 @@ def print_tree(result_set: Any) -> None:
 def _run_values_import(args: argparse.Namespace) -> int:
     _setup()
     from performa.accounts.access import SYSTEM
-    from performa.cli_bodies import find_body
+    from performa.cli.bodies import find_body
     from performa.measures.values_file import ValuesFileError, import_values
 
     body = find_body(args.body, optional=True)

@@ -24,7 +24,7 @@ def register(subparsers: Subparsers) -> None:
 
 
 def _user(name: str) -> object | None:
-    from performa.django_cli import setup_django
+    from performa.cli.django_commands import setup_django
 
     setup_django()
     from django.contrib.auth.models import User
@@ -66,7 +66,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    from performa.django_cli import setup_django
+    from performa.cli.django_commands import setup_django
 
     setup_django()
     from performa.accounts.access import SYSTEM

@@ -85,11 +85,11 @@ def _missing(names: list[str]) -> None:
 
 
 def _run_backup(args: argparse.Namespace) -> int:
-    from performa.django_cli import setup_django
+    from performa.cli.django_commands import setup_django
 
     setup_django()
     from performa.backup import BackupError, backup, key_from_file
-    from performa.cli_bodies import find_body
+    from performa.cli.bodies import find_body
 
     body = find_body(args.body)
     output: Path = args.output
@@ -117,7 +117,7 @@ def _run_backup(args: argparse.Namespace) -> int:
 
 
 def _run_restore(args: argparse.Namespace) -> int:
-    from performa.django_cli import setup_django
+    from performa.cli.django_commands import setup_django
 
     setup_django()
     from django.db import DatabaseError

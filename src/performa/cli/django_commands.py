@@ -7,7 +7,8 @@ costs nothing to the commands that don't need it.
 import argparse
 import os
 
-from performa.cli import Subparsers, exit_code
+from performa.cli import Subparsers
+from performa.cli.errors import exit_code
 
 SETTINGS_MODULE = "performa.settings"
 

@@ -68,7 +68,7 @@ def _format_for(args: argparse.Namespace, formats: tuple[str, ...]) -> str:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from performa.django_cli import setup_django
+    from performa.cli.django_commands import setup_django
 
     setup_django()
     from performa.documents import registry
@@ -91,7 +91,7 @@ def _run_report(args: argparse.Namespace) -> int:
             period_date = parse_value(args.period, "data").day
         except ValueError as error:
             return _fail(f"--period: {error}")
-    from performa.cli_bodies import find_body
+    from performa.cli.bodies import find_body
 
     body = find_body(args.body)
     try:

@@ -93,7 +93,7 @@ def _run_import(args: argparse.Namespace) -> int:
 
 def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
             demo: bool = False) -> int:
-    from performa.django_cli import setup_django
+    from performa.cli.django_commands import setup_django
 
     setup_django()
     from performa.accounts.demo import create_demo_users
@@ -133,10 +133,10 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from performa.django_cli import setup_django
+    from performa.cli.django_commands import setup_django
 
     setup_django()
-    from performa.cli_bodies import find_body
+    from performa.cli.bodies import find_body
     from performa.plans.models import Cycle
     from performa.plans.store import plan_document
 
@@ -153,13 +153,15 @@ def _run_export(args: argparse.Namespace) -> int:
 
 def demo_seed(seeds: Path | None = None) -> Path:
     """The demo document: ``--seeds``, else ``$PERFORMA_SEEDS``, else ``../shared/seeds``."""
-    repository = Path(__file__).resolve().parents[2]
+    import performa
+
+    repository = Path(performa.__file__).resolve().parents[2]  # src/performa/__init__.py
     default = repository.parent / "shared" / "seeds"
     return (seeds or Path(os.environ.get("PERFORMA_SEEDS") or default)) / DEMO_FILE
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from performa.django_cli import setup_django
+    from performa.cli.django_commands import setup_django
 
     setup_django()
     from performa.plans.models import Cycle

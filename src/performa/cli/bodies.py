@@ -5,7 +5,7 @@ the registered name, and each command used to match it its own way (exact here, 
 so the same words worked for ``report`` and failed for ``compute`` with a misleading message.
 :func:`find_body` is the single rule: the exact name; else the name (or short name) regardless
 of case; else the one body whose name contains the words. Anything else is a
-:class:`~performa.cli.CommandError` that lists the bodies, so the next attempt can succeed.
+:class:`~performa.cli.errors.CommandError` that lists the bodies, so the next attempt can succeed.
 
 Django is imported inside the function (see performa.cli): call it after ``setup_django()``.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from performa.cli import CommandError
+from performa.cli.errors import CommandError
 
 if TYPE_CHECKING:
     from performa.plans.models import Body
