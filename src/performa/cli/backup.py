@@ -21,8 +21,7 @@ from pathlib import Path
 
 from performa.backup import MAX_BYTES, MIN_KEY_LENGTH  # no Django at import: cheap
 from performa.cli import Subparsers
-
-USAGE_ERROR = 2
+from performa.cli.errors import CommandError
 
 
 def register(subparsers: Subparsers) -> None:
@@ -71,11 +70,6 @@ def _positive(text: str) -> int:
     return number
 
 
-def _fail(message: str) -> int:
-    print(f"errore: {message}", file=sys.stderr)
-    return USAGE_ERROR
-
-
 def _missing(names: list[str]) -> None:
     if names:
         shown = ", ".join(f"«{n}»" for n in names[:5])
@@ -94,16 +88,17 @@ def _run_backup(args: argparse.Namespace) -> int:
     body = find_body(args.body)
     output: Path = args.output
     if output.is_dir():
-        return _fail(f"«{output}» è una cartella: indicare il file da scrivere")
+        raise CommandError(f"«{output}» è una cartella: indicare il file da scrivere")
     if not output.parent.is_dir():
-        return _fail(f"la cartella «{output.parent}» non esiste")
+        raise CommandError(f"la cartella «{output.parent}» non esiste")
     try:
         key = key_from_file(args.key_file) if args.key_file else None
         report = backup(body.name, output, key)
     except BackupError as error:
-        return _fail(str(error))
+        raise CommandError(str(error)) from error
     except OSError as error:
-        return _fail(f"impossibile scrivere «{output}»: {error.strerror or error}")
+        why = error.strerror or error
+        raise CommandError(f"impossibile scrivere «{output}»: {why}") from error
     users = report.counts.get("auth.User", 0)
     print(f"Salvato «{report.body}» in «{output}»: {report.rows} righe, {users} utenti, "
           f"{report.evidence} file di evidenza.")
@@ -129,13 +124,13 @@ def _run_restore(args: argparse.Namespace) -> int:
         report = restore(args.file, key=key, accept_unsigned=args.accept_unsigned,
                          max_bytes=args.max_mib << 20)
     except BackupError as error:
-        return _fail(f"{error}.\nNessuna modifica è stata fatta.")
+        raise CommandError(f"{error}.\nNessuna modifica è stata fatta.") from error
     except DatabaseError as error:
-        return _fail(f"il database ha rifiutato il ripristino: {error}.\n"
-                     "Nessuna modifica è stata fatta.")
+        raise CommandError(f"il database ha rifiutato il ripristino: {error}.\n"
+                           "Nessuna modifica è stata fatta.") from error
     except OSError as error:
-        return _fail(f"ripristino interrotto: {error.strerror or error}.\n"
-                     "Nessuna modifica è stata fatta.")
+        raise CommandError(f"ripristino interrotto: {error.strerror or error}.\n"
+                           "Nessuna modifica è stata fatta.") from error
     users = len(report.users_created) + len(report.users_matched)
     print(f"Ripristinato «{report.body}» da «{args.file}»: {report.rows} righe, {users} utenti, "
           f"{report.evidence} file di evidenza. I token API vanno creati di nuovo.")

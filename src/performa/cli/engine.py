@@ -6,9 +6,9 @@ costs nothing to the others.
 
 import argparse
 import re
-import sys
 
 from performa.cli import Subparsers
+from performa.cli.errors import CommandError
 
 
 def register(subparsers: Subparsers) -> None:
@@ -39,7 +39,6 @@ def _run_score(args: argparse.Namespace) -> int:
     try:
         result = achievement(args.actual, args.target, args.comparator, args.unit)
     except ValueError as error:  # ValueParseError and ScoringError: Italian, quoting the text
-        print(f"errore: {error}", file=sys.stderr)
-        return 2
+        raise CommandError(str(error)) from error
     print(format_percent(result))
     return 0

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from performa.cli import Subparsers
+from performa.cli.errors import CommandError
 from performa.filelimits import FileLimitError, read_file
 
 
@@ -49,15 +49,13 @@ def _run_compute(args: argparse.Namespace) -> int:
         try:
             day = parse_value(args.period, "data").day
         except ValueError as error:
-            print(f"errore: --period: {error}", file=sys.stderr)
-            return 2
+            raise CommandError(f"--period: {error}") from error
         periods = periods.filter(date=day)
     else:
         periods = periods.filter(values__isnull=False).distinct()
     period = periods.order_by("-date").first()
     if period is None:
-        print(f"errore: nessuna rilevazione per «{body.name}» nel {args.year}", file=sys.stderr)
-        return 2
+        raise CommandError(f"nessuna rilevazione per «{body.name}» nel {args.year}")
     result_set = store_results(period)
     print_tree(result_set)
     return 0
@@ -100,17 +98,13 @@ def _run_values_import(args: argparse.Namespace) -> int:
     try:
         data = read_file(args.file)
     except OSError as error:
-        print(f"errore: impossibile leggere «{args.file}»: {error.strerror}", file=sys.stderr)
-        return 2
+        raise CommandError(f"impossibile leggere «{args.file}»: {error.strerror}") from error
     except FileLimitError as error:
-        print(f"errore in «{args.file}»: {error}\nNessun valore è stato salvato.",
-              file=sys.stderr)
-        return 2
+        raise CommandError(f"{error}\nNessun valore è stato salvato.", file=args.file) from error
     try:
         count = import_values(SYSTEM, body, data, args.file.name)
-    except ValuesFileError as error:
-        print(f"errore in «{args.file}», {error}\nNessun valore è stato salvato.",
-              file=sys.stderr)
-        return 2
+    except ValuesFileError as error:  # «riga 3, colonna «Valore»: …» goes on after the file
+        raise CommandError(f"{error}\nNessun valore è stato salvato.", file=args.file,
+                           sep=", ") from error
     print(f"Importati {count} valori da «{args.file}».")
     return 0

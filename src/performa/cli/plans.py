@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from performa.cli import Subparsers
+from performa.cli.errors import CommandError
 from performa.filelimits import FileLimitError, read_file
 
 if TYPE_CHECKING:
@@ -78,16 +78,13 @@ def _format_of(path: Path) -> str:
 def _run_import(args: argparse.Namespace) -> int:
     fmt = args.format or _format_of(args.file)
     if fmt not in FORMATS:
-        print(f"errore: formato di «{args.file}» non riconosciuto: usare --format", file=sys.stderr)
-        return 2
+        raise CommandError(f"formato di «{args.file}» non riconosciuto: usare --format")
     try:
         data = read_file(args.file)
     except OSError as error:
-        print(f"errore: impossibile leggere «{args.file}»: {error.strerror}", file=sys.stderr)
-        return 2
+        raise CommandError(f"impossibile leggere «{args.file}»: {error.strerror}") from error
     except FileLimitError as error:
-        print(f"errore in «{args.file}»: {error}", file=sys.stderr)
-        return 2
+        raise CommandError(str(error), file=args.file) from error
     return _import(data, fmt, args.body, args.year, str(args.file))
 
 
@@ -112,8 +109,7 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
                     indicator.accumulation = "cumulative"
         stored = store_plan(doc)
     except ValueError as error:  # InterchangeError, PlanTextError: Italian, naming the place
-        print(f"errore in «{name}»: {error}\nNessun dato è stato salvato.", file=sys.stderr)
-        return 2
+        raise CommandError(f"{error}\nNessun dato è stato salvato.", file=name) from error
     version = stored.version
     print(f"Importato «{name}»: {version.cycle.body}, anno {version.cycle.year}, {version}")
     for what, count in stored.counts.items():
@@ -144,8 +140,7 @@ def _run_export(args: argparse.Namespace) -> int:
     cycle = Cycle.objects.filter(body=body, year=args.year).first()
     version = cycle.current_version() if cycle else None
     if version is None:
-        print(f"errore: nessun piano adottato per «{body.name}» nel {args.year}", file=sys.stderr)
-        return 2
+        raise CommandError(f"nessun piano adottato per «{body.name}» nel {args.year}")
     args.output.write_bytes(write_plan(plan_document(version), args.format))
     print(f"Esportato {version} in «{args.output}»")
     return 0
@@ -171,6 +166,5 @@ def _run_demo(args: argparse.Namespace) -> int:
         print(f"Il piano dimostrativo è già caricato ({DEMO_BODY}, 2022).")
         return 0
     if not path.exists():
-        print(f"errore: documento dimostrativo «{path}» non trovato (--seeds)", file=sys.stderr)
-        return 2
+        raise CommandError(f"documento dimostrativo «{path}» non trovato (--seeds)")
     return _import(path.read_bytes(), "text", DEMO_BODY, 2022, str(path), demo=True)

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from performa.cli import Subparsers
+from performa.cli.errors import CommandError
 
-USAGE_ERROR = 2
 # «del PDF», «dell'ODS»: the article as the format's name is read aloud.
 ARTICLES = {"odt": "dell'", "ods": "dell'", "xlsx": "dell'"}
 
@@ -39,11 +39,6 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--period", default="", metavar="GG/MM/AAAA",
                         help="rilevazione (predefinita: l'ultima con valori)")
     parser.set_defaults(func=_run_report)
-
-
-def _fail(message: str) -> int:
-    print(f"errore: {message}", file=sys.stderr)
-    return USAGE_ERROR
 
 
 def _seconds(elapsed: float) -> str:
@@ -77,12 +72,12 @@ def _run_report(args: argparse.Namespace) -> int:
     kinds = registry.load_all()
     kind = kinds.get(args.kind)
     if kind is None:
-        return _fail(f"documento «{args.kind}» sconosciuto; i documenti sono: "
-                     f"{', '.join(sorted(kinds))}")
+        raise CommandError(f"documento «{args.kind}» sconosciuto; i documenti sono: "
+                           f"{', '.join(sorted(kinds))}")
     fmt = _format_for(args, kind.formats)
     if fmt not in kind.formats or fmt not in FORMATS:
-        return _fail(f"il documento «{kind.name}» non esiste in formato «{fmt}»; "
-                     f"formati disponibili: {', '.join(kind.formats)}")
+        raise CommandError(f"il documento «{kind.name}» non esiste in formato «{fmt}»; "
+                           f"formati disponibili: {', '.join(kind.formats)}")
     period_date = None
     if args.period:
         from performa.engine.values import parse_value
@@ -90,18 +85,18 @@ def _run_report(args: argparse.Namespace) -> int:
         try:
             period_date = parse_value(args.period, "data").day
         except ValueError as error:
-            return _fail(f"--period: {error}")
+            raise CommandError(f"--period: {error}") from error
     from performa.cli.bodies import find_body
 
     body = find_body(args.body)
     try:
         context = registry.context_for(body, args.year, period_date)
     except ValueError as error:
-        return _fail(str(error))
+        raise CommandError(str(error)) from error
 
     output = args.output or filename(kind.name, body.name, args.year, fmt)
     if output != "-" and not Path(output).parent.is_dir():
-        return _fail(f"la cartella «{Path(output).parent}» non esiste")
+        raise CommandError(f"la cartella «{Path(output).parent}» non esiste")
 
     started = time.perf_counter()
     print(f"Preparazione del documento «{kind.title}»…", file=sys.stderr)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from performa.cli import Subparsers
+from performa.cli.errors import CommandError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def register(subparsers: Subparsers) -> None:
@@ -23,7 +28,7 @@ def register(subparsers: Subparsers) -> None:
     revoke.set_defaults(func=_revoke)
 
 
-def _user(name: str) -> object | None:
+def _user(name: str) -> User:
     from performa.cli.django_commands import setup_django
 
     setup_django()
@@ -31,21 +36,18 @@ def _user(name: str) -> object | None:
 
     user = User.objects.filter(username=name).first()
     if user is None:
-        print(f"errore: nessun utente «{name}»", file=sys.stderr)
+        raise CommandError(f"nessun utente «{name}»")
     return user
 
 
 def _create(args: argparse.Namespace) -> int:
     user = _user(args.user)
-    if user is None:
-        return 2
     from performa.accounts.tokens import create_token
 
     try:
         token, key = create_token(user, args.name)
     except ValueError as error:
-        print(f"errore: {error}", file=sys.stderr)
-        return 2
+        raise CommandError(str(error)) from error
     print(f"Token n. {token.pk} «{token.name}» di {args.user}. Chiave (non sarà più mostrata):",
           file=sys.stderr)
     print(key)
@@ -54,8 +56,6 @@ def _create(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     user = _user(args.user)
-    if user is None:
-        return 2
     for token in user.api_tokens.all():  # type: ignore[attr-defined]
         state = "attivo"
         if token.revoked_at:
@@ -75,7 +75,6 @@ def _revoke(args: argparse.Namespace) -> int:
     try:
         token = revoke_token(SYSTEM, args.id)
     except ValueError as error:
-        print(f"errore: {error}", file=sys.stderr)
-        return 2
+        raise CommandError(str(error)) from error
     print(f"Token n. {token.pk} «{token.name}» revocato.")
     return 0
