@@ -53,6 +53,7 @@ test: lint typecheck test-sqlite test-postgres
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/lint-imports
 
 typecheck: $(INSTALLED)
 	$(BIN)/mypy src/performa/engine
