@@ -182,7 +182,7 @@ def projection(indicator: Indicator, result: IndicatorResult | None, year: int) 
     """The year-end projection written like the target (a count, a percent, a date)."""
     if result is None or result.projection is None:
         return "—"
-    row = next((t for t in indicator.targets.all() if t.year == year), None)
+    row = indicator.target_for(year)
     try:
         target = parse_target(row.value, indicator.unit,
                               row.comparator or indicator.comparator) if row else None

@@ -99,7 +99,7 @@ def indicators(plan: Plan, results: Results | None) -> list[list[str]]:
     year = plan.year
     for op in plan.all_operational():
         for indicator in plan.indicators.get(op.pk, []):
-            target = next((t for t in indicator.targets.all() if t.year == year), None)
+            target = indicator.target_for(year)
             result = results.of(indicator) if results else None
             value = result.display if result is not None and result.value is not None else ""
             rows.append([

@@ -109,7 +109,7 @@ class Plan:
 
 def target_of(indicator: plans.Indicator, year: int) -> str:
     """«≥ 60»: the comparator as the plan prints it, then the value; «—» when none is set."""
-    row = next((t for t in indicator.targets.all() if t.year == year), None)
+    row = indicator.target_for(year)
     if row is None or not row.value.strip():
         return "—"
     comparator = (row.comparator or indicator.comparator).strip()

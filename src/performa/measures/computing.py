@@ -158,7 +158,7 @@ def _spec(indicator: plans.Indicator, period: Period, variables: list[str]) -> I
     else:
         formula = parse(f"[{direct_name(indicator)}]")
     target = Target(Comparator.GE, NOT_AVAILABLE)
-    row = next((t for t in indicator.targets.all() if t.year == year), None)
+    row = indicator.target_for(year)
     if row is not None:
         try:
             target = parse_target(row.value, indicator.unit, row.comparator or indicator.comparator)

@@ -76,7 +76,7 @@ def load_demo_measures(cycle: Cycle) -> int:
 
 def invented(indicator: Indicator, year: int, progress: float, rng: random.Random) -> str | None:
     """A plausible value as an office would type it at ``progress`` of the year."""
-    row = next((t for t in indicator.targets.all() if t.year == year), None)
+    row = indicator.target_for(year)
     if row is None:
         return None
     try:

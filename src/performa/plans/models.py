@@ -420,6 +420,15 @@ class Indicator(VersionedModel):
             self.weight = None  # unreadable: the forms refuse it, an import reports it
         super().save(*args, **kwargs)
 
+    def target_for(self, year: int) -> Target | None:
+        """The target set for ``year``, or None.
+
+        Reads ``targets.all()`` rather than filtering, so that an indicator loaded with
+        ``prefetch_related("targets")`` answers from memory: a page or document of hundreds
+        of indicators then costs no query per indicator.
+        """
+        return next((t for t in self.targets.all() if t.year == year), None)
+
 
 class Target(models.Model):
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="targets",

@@ -68,7 +68,7 @@ def _row(period: Period, owner: Indicator | Variable, result: Any = None,
 
 
 def _target(indicator: Indicator, period: Period) -> str:
-    target = next((t for t in indicator.targets.all() if t.year == period.cycle.year), None)
+    target = indicator.target_for(period.cycle.year)
     if target is None:
         return ""
     return f"{target.comparator or indicator.comparator} {target.value}".strip()

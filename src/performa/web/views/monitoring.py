@@ -141,7 +141,7 @@ def card(request: HttpRequest, body_id: int, code: str) -> HttpResponse:
     ).exclude(evidence="").select_related("indicator")}
     rows = []
     for position, indicator in enumerate(indicators, 1):
-        target = next((t for t in indicator.targets.all() if t.year == year), None)
+        target = indicator.target_for(year)
         cells = [(p["period"], p["results"].get(indicator.lineage),
                   evidence.get((p["period"].pk, indicator.lineage))) for p in by_period]
         chart = {
@@ -203,7 +203,7 @@ def indicators(request: HttpRequest, body_id: int) -> HttpResponse | Any:
     body, year = context["body"], context["cycle"].year
 
     def target(indicator: Indicator) -> str:
-        row = next((t for t in indicator.targets.all() if t.year == year), None)
+        row = indicator.target_for(year)
         return f"{row.comparator or indicator.comparator} {row.value}".strip() if row else ""
 
     def office(indicator: Indicator) -> str:

@@ -305,7 +305,7 @@ def below_target(period: Period, results: ResultSet) -> list[BelowTarget]:
     rows = []
     for result in found:
         indicator = result.indicator
-        target = next((t for t in indicator.targets.all() if t.year == period.cycle.year), None)
+        target = indicator.target_for(period.cycle.year)
         shown = f"{target.comparator or indicator.comparator} {target.value}".strip() \
             if target else ""
         rows.append(BelowTarget(result, shown, deviations.get(indicator.lineage)))
