@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -14,9 +15,11 @@ from performa.engine.values import (
     Kind,
     Value,
     ValueParseError,
+    format_money,
     format_number,
     format_percent,
     format_value,
+    parse_money,
     parse_target,
     parse_value,
     scan_number,
@@ -283,3 +286,54 @@ def test_any_text_is_read_or_refused_clearly(text: str) -> None:
     except ValueParseError as error:
         assert error.reason
         assert "«" in str(error)
+
+
+# (amount, as every document, page and plan text prints it) — figures of 000_… and 004_….
+MONEY = [
+    (Decimal("129000"), "€ 129.000,00"),  # 000: fondo, totale
+    (Decimal("10285.71"), "€ 10.285,71"),  # 000: fondo, quota per obiettivo
+    (Decimal("8934921"), "€ 8.934.921,00"),  # 000: valore della produzione
+    (Decimal("247671.6"), "€ 247.671,60"),  # 004: B1
+    (Decimal("0"), "€ 0,00"),
+    (Decimal("-5.5"), "€ -5,50"),
+]
+
+
+@pytest.mark.parametrize(("amount", "text"), MONEY)
+def test_money_is_written_with_the_cents_and_read_back(amount: Decimal, text: str) -> None:
+    assert format_money(amount) == text
+    assert format_money(float(amount)) == text
+    assert parse_money(text) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("8.934.921", Decimal("8934921.00")), ("335.000,00 €", Decimal("335000.00")),
+     ("20.000 euro", Decimal("20000.00")), ("€ 0,125", Decimal("0.13")),
+     ("n.d.", None), ("", None), ("  ", None)],
+)
+def test_money_read_as_printed(text: str, amount: Decimal | None) -> None:
+    assert parse_money(text) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [("risorse interne", "non è un importo in euro"), ("10%", "non è un importo in euro"),
+     ("30/04/2022", "non è un importo in euro"), ("sì", "non è un importo in euro"),
+     ("€ 1,234.50", "notazione inglese"), ("€ 12,3,4", "più di una virgola")],
+)
+def test_money_refuses_what_is_not_an_amount(text: str, fragment: str) -> None:
+    with pytest.raises(ValueParseError, match=fragment) as raised:
+        parse_money(text)
+    assert raised.value.text == text
+    assert parse_money(text, strict=False) is None  # e.g. resources printed as words
+
+
+def test_a_money_value_keeps_the_decimals_it_was_typed_with() -> None:
+    assert format_value(parse_value("€ 20.000")) == format_money(20000, 0) == "€ 20.000"
+
+
+@given(st.integers(min_value=-(10**13), max_value=10**13))
+def test_money_round_trips_to_the_cent(cents: int) -> None:
+    amount = Decimal(cents).scaleb(-2)
+    assert parse_money(format_money(amount)) == amount

@@ -240,6 +240,19 @@ def test_a_closed_period_takes_no_deviation_nor_spending_until_reopened(s: Setup
     assert s.june.deviations.get().text == "Domande in calo: bando chiuso prima."
 
 
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [("10%", "non è un importo in euro"), ("30/06/2022", "non è un importo in euro"),
+     ("-5,00", "importo non negativo"), ("n.d.", "importo non negativo")],
+)
+def test_resources_used_must_be_an_amount(s: Setup, typed: str, reason: str) -> None:
+    """A percent or a date is not read as a number of euro (10% was once €0,10)."""
+    card = plans.OperationalObjective.objects.get(version=s.version, code="01_01_02")
+    with pytest.raises(ValidationError, match=reason):
+        actions.record_resource_use(s.planning, s.june, card, typed)
+    assert not s.june.resource_uses.exists()
+
+
 def test_early_warning_projects_the_year_end(s: Setup) -> None:
     draft = amend(s.cycle)  # the adopted plan is frozen: Bando PID becomes cumulative by amendment
     plans.Indicator.objects.filter(version=draft, name="Bando PID").update(

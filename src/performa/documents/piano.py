@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from performa.engine.values import format_money
 from performa.plans.models import OperationalObjective
 
 from . import registry
 from .model import Block, Cover, Document, Heading, KeyValues, Paragraph, Table
-from .plan_data import Plan, euro, load_plan, resolution_text, target_of
+from .plan_data import Plan, load_plan, resolution_text, target_of
 
 INTRODUCTION = (
     "Il Piano della Performance è il documento di programmazione triennale previsto "
@@ -152,11 +153,11 @@ def fund_section(plan: Plan) -> list[Block]:
                if line.strip()]
     rows = [
         [f"{s.strategic_objective.code} {s.strategic_objective.title}",
-         s.strategic_objective.area.title, euro(s.amount)]
+         s.strategic_objective.area.title, format_money(s.amount)]
         for s in plan.shares
     ]
     assigned = sum((s.amount for s in plan.shares), Decimal(0))
-    rows.append(["Totale", "", euro(assigned)])
+    rows.append(["Totale", "", format_money(assigned)])
     blocks.append(Table(
         header=[body.strategic_label, body.area_label, "Importo"], rows=rows,
         caption="Quota del fondo per obiettivo strategico", sheet="Fondo",
@@ -164,9 +165,9 @@ def fund_section(plan: Plan) -> list[Block]:
     ))
     if assigned != plan.fund.total:
         blocks.append(Paragraph(
-            f"Il fondo indicato nel piano è di {euro(plan.fund.total)}; le quote assegnate "
-            f"agli obiettivi sommano {euro(assigned)} (differenza di "
-            f"{euro(abs(plan.fund.total - assigned))}, dovuta alla ripartizione in quote "
+            f"Il fondo indicato nel piano è di {format_money(plan.fund.total)}; le quote assegnate "
+            f"agli obiettivi sommano {format_money(assigned)} (differenza di "
+            f"{format_money(abs(plan.fund.total - assigned))}, dovuta alla ripartizione in quote "
             "arrotondate al centesimo).", "note"))
     if not plan.fund.description.strip():
         blocks.append(Paragraph(

@@ -11,20 +11,14 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from performa.engine.values import format_number, format_percent
+from performa.engine.values import format_money, format_percent
 from performa.measures.models import Deviation, IndicatorResult, NodeResult, Period, ResultSet
 from performa.measures.reading import current_results
 from performa.plans import models as plans
 
 NOT_PROVIDED = "Motivazione non ancora fornita."
-
-
-def euro(amount: Decimal | float | int) -> str:
-    """«€ 10.285,71»: amounts are Decimals to the cent, printed with both decimals."""
-    return "€ " + format_number(float(amount), 2)
 
 
 def percent(fraction: float | None) -> str:
@@ -103,7 +97,7 @@ class Plan:
     def resources_of(self, op: plans.OperationalObjective) -> str:
         """«€ 335.000,00» when the card states an amount, else the words it uses."""
         if op.resources_amount is not None:
-            return euro(op.resources_amount)
+            return format_money(op.resources_amount)
         return str(op.resources).strip()
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from performa.engine.values import format_number, format_percent
+from performa.engine.values import format_money, format_number, format_percent
 from performa.measures.fund import fund_outcome
 from performa.measures.models import NodeResult, Period, ResourceUse
 from performa.plans.models import Cycle, OperationalObjective
@@ -27,7 +27,6 @@ from .plan_data import (
     Plan,
     Results,
     dash,
-    euro,
     load_plan,
     percent,
     require_period,
@@ -138,8 +137,10 @@ def context(plan: Plan, results: Results) -> list[Block]:
                     spent += used.get(op.code, Decimal(0))
         total_budget += budget
         total_used += spent
-        rows.append([f"{area.code} {area.title}", euro(budget), euro(spent), share(spent, budget)])
-    rows.append(["Totale", euro(total_budget), euro(total_used), share(total_used, total_budget)])
+        rows.append([f"{area.code} {area.title}", format_money(budget), format_money(spent),
+                     share(spent, budget)])
+    rows.append(["Totale", format_money(total_budget), format_money(total_used),
+                 share(total_used, total_budget)])
     blocks.append(Table(
         header=[plan.body.area_label, "Risorse stanziate", "Risorse utilizzate",
                 "Grado di utilizzo"],
@@ -280,17 +281,17 @@ def fund(plan: Plan, period: Period) -> list[Block]:
         "di misurazione e valutazione della performance; l'erogazione segue la validazione "
         "della Relazione da parte dell'OIV."))
     # One decimal here, as in the formula beside it: «79,5%», not «80%» next to «× 79,5%».
-    rows = [[line.label, euro(line.amount), format_percent(line.achievement, 1), line.formula,
-             euro(line.payable)] for line in outcome.lines]
-    rows.append(["Totale", euro(outcome.total), "", "", euro(outcome.payable)])
+    rows = [[line.label, format_money(line.amount), format_percent(line.achievement, 1),
+             line.formula, format_money(line.payable)] for line in outcome.lines]
+    rows.append(["Totale", format_money(outcome.total), "", "", format_money(outcome.payable)])
     blocks.append(Table(
         header=[plan.body.strategic_label, "Importo", "Raggiungimento", "Calcolo",
                 "Importo erogabile"],
         rows=rows, caption="Esito del fondo per obiettivo strategico", sheet="Fondo",
         total_rows=[len(rows) - 1], widths=[3.2, 1.3, 1.5, 3.5, 1.4]))
-    rows = [[f"{code} {title}", euro(amount), euro(payable)]
+    rows = [[f"{code} {title}", format_money(amount), format_money(payable)]
             for code, (title, amount, payable) in outcome.by_area.items()]
-    rows.append(["Totale", euro(outcome.total), euro(outcome.payable)])
+    rows.append(["Totale", format_money(outcome.total), format_money(outcome.payable)])
     blocks.append(Table(
         header=[plan.body.area_label, "Importo", "Importo erogabile"], rows=rows,
         caption=f"Esito del fondo per {plan.body.area_label.lower()}", sheet="Fondo per ambito",

@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from performa.engine.values import format_money
 from performa.plans.models import Action, OperationalObjective
 
 from . import registry
 from .model import Block, Cover, Document, Heading, Paragraph, Table
-from .plan_data import Plan, dash, euro, load_plan, resolution_text
+from .plan_data import Plan, dash, load_plan, resolution_text
 
 INSTITUTIONAL = Action.Activity.INSTITUTIONAL
 COMMERCIAL = Action.Activity.COMMERCIAL
@@ -44,8 +45,8 @@ class Money:
                      self.investments + other.investments)
 
     def cells(self) -> list[str]:
-        return [euro(self.costs), euro(self.revenues), euro(self.contributions),
-                euro(self.investments)]
+        return [format_money(self.costs), format_money(self.revenues),
+                format_money(self.contributions), format_money(self.investments)]
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .values import Kind, Value, format_percent, format_value
+from .values import format_money, format_percent
 
 __all__ = ["FundLine", "distribute"]
 
@@ -33,10 +33,6 @@ class FundLine:
         return self.amount - self.payable
 
 
-def euro(amount: Decimal) -> str:
-    return format_value(Value(Kind.MONEY, float(amount), decimals=2))
-
-
 def distribute(
     shares: Sequence[tuple[str, str, Decimal]],
     achievements: Mapping[str, float | None],
@@ -48,14 +44,15 @@ def distribute(
         achieved = achievements.get(key)
         if achieved is None:
             lines.append(FundLine(key, label, amount, None, Decimal(0),
-                                  f"{euro(amount)} × n.d. = {euro(Decimal(0))} "
+                                  f"{format_money(amount)} × n.d. = {format_money(Decimal(0))} "
                                   "(obiettivo non valutabile)"))
             continue
         paid_share = 0.0 if achieved < threshold else min(achieved, 1.0)
         payable = (amount * Decimal(repr(paid_share))).quantize(CENT, rounding=ROUND_HALF_UP)
-        formula = f"{euro(amount)} × {format_percent(achieved, 1)} = {euro(payable)}"
+        formula = (f"{format_money(amount)} × {format_percent(achieved, 1)} = "
+                   f"{format_money(payable)}")
         if achieved < threshold:
-            formula = (f"{euro(amount)} × 0% = {euro(payable)} (raggiungimento "
+            formula = (f"{format_money(amount)} × 0% = {format_money(payable)} (raggiungimento "
                        f"{format_percent(achieved, 1)} sotto la soglia del "
                        f"{format_percent(threshold)})")
         lines.append(FundLine(key, label, amount, achieved, payable, formula))

@@ -29,10 +29,12 @@ __all__ = [
     "Value",
     "ValueParseError",
     "NOT_AVAILABLE",
+    "format_money",
     "format_number",
     "format_percent",
     "format_value",
     "parse_comparator",
+    "parse_money",
     "parse_target",
     "parse_value",
     "scan_number",
@@ -369,6 +371,38 @@ def _yes_no_number(body: str, kind: Kind, original: str) -> Value:
     return Value(Kind.BOOLEAN, abs(number))  # abs: "-0" is no, stored as 0.0, not -0.0
 
 
+_CENT: Final = Decimal("0.01")
+_NOT_AN_AMOUNT: Final = "non è un importo in euro (es. € 20.000,00)"
+
+
+def parse_money(text: str, *, strict: bool = True) -> Decimal | None:
+    """An amount as documents print it (``€ 129.000,00``, ``8.934.921``, ``20.000 euro``),
+    to the cent, rounding half up; None when the text is blank or *n.d.*: no amount stated.
+
+    The one reader of amounts, with the number grammar of every other value. Anything else
+    (words, a percent, a date, a number badly written) raises :class:`ValueParseError`
+    saying why; with ``strict=False`` it is None instead, for the texts that may state an
+    amount or words in its place, as a card's resources («risorse interne»).
+    """
+    if not _normalise(text):
+        return None
+    try:
+        value = parse_value(text, "€")
+    except ValueParseError:
+        if not strict:
+            return None
+        if any(c.isdigit() for c in text):
+            raise  # a number badly written: the reason says how
+        raise ValueParseError(text, _NOT_AN_AMOUNT) from None
+    if value.kind is Kind.NOT_AVAILABLE:
+        return None
+    if value.kind is not Kind.MONEY or value.number is None:
+        if not strict:
+            return None
+        raise ValueParseError(text, _NOT_AN_AMOUNT)
+    return Decimal(repr(value.number)).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
 def parse_comparator(text: str) -> Comparator:
     t = _normalise(text)
     for comparator_text, comparator in _COMPARATORS:
@@ -454,8 +488,18 @@ def format_value(value: Value) -> str:
     if kind is Kind.PERCENT:
         return format_number(value.number * 100, value.decimals) + "%"
     if kind is Kind.MONEY:
-        return "€ " + format_number(value.number, value.decimals)
+        return format_money(value.number, value.decimals)
     return format_number(value.number, value.decimals)
+
+
+def format_money(amount: Decimal | float | int, decimals: int = 2) -> str:
+    """An amount as the plan documents print it: ``€ 10.285,71``, the cents always shown.
+
+    The one writer of amounts (documents, pages, the fund's formulas, plans read back into
+    text), so that the same figure reads the same everywhere and :func:`parse_money` reads
+    it back. ``decimals`` is for a value written back as it was typed (``€ 20.000``).
+    """
+    return "€ " + format_number(float(amount), decimals)
 
 
 def _decimals_of(number: float) -> int:

@@ -31,9 +31,10 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
+from performa.engine.values import format_money, parse_money
 from performa.plans.document import (
     Assignment,
     FundShare,
@@ -91,16 +92,6 @@ def _fold(text: str) -> str:
     text = re.sub(r"\bed\b", "e", text)
     text = re.sub(r"[^\w%/]+", " ", text)
     return _squash(text)
-
-
-def _it_decimal(number: Decimal, places: int = 1) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{number.quantize(quantum, ROUND_HALF_UP):,.{places}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def _euro(amount: Decimal) -> str:
-    return f"€ {_it_decimal(amount, 2)}"
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -762,7 +753,7 @@ class _Reader:
                 found = [code for code in codes if code]
                 if found:
                     share = (amount / len(found)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-                    fund.shares.extend(FundShare(code, _euro(share)) for code in found)
+                    fund.shares.extend(FundShare(code, format_money(share)) for code in found)
                     total += amount
                 continue
             target = re.search(
@@ -771,10 +762,10 @@ class _Reader:
             if target:
                 code = self._objective_by_title(target.group(1), lines[index].no)
                 if code:
-                    fund.shares.append(FundShare(code, _euro(amount)))
+                    fund.shares.append(FundShare(code, format_money(amount)))
                     total += amount
         if fund.shares:
-            fund.total = _euro(total)
+            fund.total = format_money(total)
         return fund
 
     def _objective_by_title(self, title: str, line: int) -> str | None:
@@ -889,13 +880,9 @@ class _Reader:
 
 
 def _amount(text: str) -> Decimal | None:
+    """The first amount a sentence states after «€», read as every other amount is."""
     match = re.search(r"€\s*(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)", text)
-    if match is None:
-        return None
-    try:
-        return Decimal(match.group(1).replace(".", "").replace(",", "."))
-    except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
-        return None
+    return None if match is None else parse_money(match.group(1), strict=False)
 
 
 # --- cover -----------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ history row with who, when, old → new and why; results follow each change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from performa.accounts import access
-from performa.engine.values import ValueParseError, format_value, parse_value
+from performa.engine.values import ValueParseError, format_value, parse_money, parse_value
 from performa.plans.models import Indicator, OperationalObjective, Variable
 
 from . import computing, locks
@@ -247,16 +246,16 @@ def record_resource_use(user: Any, period: Period, objective: OperationalObjecti
     access.require(access.can_plan(user, _body(period)))
     _require_open(period, state)
     try:
-        value = parse_value(amount, "€")
+        used = parse_money(amount)
     except ValueParseError as error:
         raise ValidationError({"used": str(error)}) from None
-    if value.number is None or value.number < 0:
+    if used is None or used < 0:
         raise ValidationError({"used": "Indicare un importo non negativo."})
     use = ResourceUse.objects.filter(period=period, objective__code=objective.code).first()
     if use is None:
         use = ResourceUse(period=period, objective=objective)
     use.objective = objective  # the plan version in force now
-    use.used = Decimal(repr(value.number)).quantize(Decimal("0.01"))
+    use.used = used
     use.author = account_of(user)
     _audit(use, user, reason)
     use.save()

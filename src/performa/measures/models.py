@@ -16,6 +16,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from performa.engine.values import format_money
 from performa.plans.models import (
     Body,
     Cycle,
@@ -193,7 +194,7 @@ class ResourceUse(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.objective.code}: {self.used} €"
+        return f"{self.objective.code}: {format_money(self.used)}"
 
 
 class ResultSet(models.Model):

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
-from performa.engine.values import Kind, Value, ValueParseError, format_number, format_value
+from performa.engine.values import ValueParseError, format_money, format_number, parse_money
 from performa.engine.values import parse_value as parse_engine_value
 from performa.plans import models as m
 from performa.plans.validation import Finding, validate_document
@@ -201,7 +201,7 @@ def _store_operational(
     objective = m.OperationalObjective.objects.create(
         version=version, order=order, strategic_objective=so, code=op.code, title=op.title,
         description=op.description, expected_impact=op.expected_impact,
-        resources=op.resources, resources_amount=_money(op.resources),
+        resources=op.resources, resources_amount=parse_money(op.resources, strict=False),
         area=area, area_text=op.area, office_text=op.office,
         transversal=op.transversal or _key(op.area) == TRANSVERSAL,
         common_objective=op.common_objective,
@@ -249,8 +249,8 @@ def _store_fund(version: m.PlanVersion, doc: PlanDocument) -> None:
     fund_doc = doc.incentive_fund
     if not fund_doc.total and not fund_doc.shares:
         return
-    total = _money(fund_doc.total)
-    shares = [(s, _money(s.amount)) for s in fund_doc.shares]
+    total = parse_money(fund_doc.total, strict=False)
+    shares = [(s, parse_money(s.amount, strict=False)) for s in fund_doc.shares]
     if total is None:
         total = sum((amount or Decimal(0) for _, amount in shares), Decimal(0))
     fund = m.IncentiveFund.objects.create(version=version, total=total,
@@ -361,8 +361,8 @@ def plan_document(version: m.PlanVersion) -> PlanDocument:
     fund = m.IncentiveFund.objects.filter(version=version).first()
     if fund is not None:
         doc.incentive_fund = IncentiveFund(
-            total=_euro(fund.total), description=fund.description,
-            shares=[FundShare(s.strategic_objective.code, _euro(s.amount))
+            total=format_money(fund.total), description=fund.description,
+            shares=[FundShare(s.strategic_objective.code, format_money(s.amount))
                     for s in fund.shares.select_related("strategic_objective")],
         )
     return doc
@@ -374,18 +374,6 @@ def plan_document(version: m.PlanVersion) -> PlanDocument:
 def _key(text: str) -> str:
     """Names compared as people mean them: case, accents' form and spacing aside."""
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
-def _money(text: str) -> Decimal | None:
-    if not text.strip():
-        return None
-    try:
-        value = parse_engine_value(text, "€")
-    except ValueParseError:
-        return None  # "risorse interne": words, not an amount
-    if value.kind not in (Kind.MONEY, Kind.NUMBER) or value.number is None:
-        return None
-    return Decimal(repr(value.number)).quantize(Decimal("0.01"))
 
 
 def _decimal(text: str, where: str) -> Decimal | None:
@@ -424,5 +412,3 @@ def _accumulation(indicator: IndicatorDoc, where: str) -> str:
     return indicator.accumulation
 
 
-def _euro(amount: Decimal) -> str:
-    return format_value(Value(Kind.MONEY, float(amount), decimals=2))

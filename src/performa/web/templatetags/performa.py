@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from performa.engine.values import format_number, format_percent
+from performa.engine.values import format_money, format_percent
 
 register = template.Library()
 
@@ -52,7 +52,7 @@ def percent1(value: object) -> str:
 def euro(value: object) -> str:
     """An amount in euro with cents: Decimal("10285.71") → "€ 10.285,71", None → "n.d."."""
     number = _fraction(value)
-    return "n.d." if number is None else "€ " + format_number(number, 2)
+    return "n.d." if number is None else format_money(number)
 
 
 @register.filter
