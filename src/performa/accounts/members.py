@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from performa.plans.models import Body, OrgUnit
+from performa.text import refuse_nul
 
 from . import access
 from .models import SCOPED, Invitation, Membership, Role
@@ -58,9 +59,12 @@ def grant(actor: access.User, body: Body, *, username: str, role: str,
     access.require(can_manage(actor, body), NOT_ALLOWED)
     texts = {"username": username, "first_name": first_name, "last_name": last_name,
              "email": email}
-    for field, text in texts.items():  # PostgreSQL cannot store NUL
-        if "\x00" in text:
-            raise ValidationError({field: "Il testo contiene il carattere nullo (NUL)."})
+    for field, text in texts.items():
+        try:
+            refuse_nul(text)
+        except ValueError as error:
+            reason = str(error)
+            raise ValidationError({field: f"{reason[:1].upper()}{reason[1:]}."}) from None
     username = username.strip()
     if not username:
         raise ValidationError({"username": "Indicare il nome utente."})

@@ -18,17 +18,11 @@ from performa.measures.models import (
     NOTE_MAX_LENGTH,
 )
 from performa.measures.values_file import BULK_MAX_VALUES
-
-
-def _without_nul(text: str) -> str:
-    if "\x00" in text:
-        raise ValueError("il testo contiene il carattere nullo (NUL), che non è ammesso")
-    return text
-
+from performa.text import refuse_nul
 
 # Every text a client sends: PostgreSQL cannot store NUL, and a client that sends one gets
 # a 422 naming the field rather than a server error.
-Text = Annotated[str, AfterValidator(_without_nul)]
+Text = Annotated[str, AfterValidator(refuse_nul)]
 
 
 class Error(Schema):

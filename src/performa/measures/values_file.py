@@ -28,6 +28,7 @@ from performa import filelimits
 from performa.cells import cell_text
 from performa.engine.values import ValueParseError, parse_value
 from performa.plans.models import Body, Indicator, Variable
+from performa.text import refuse_nul
 
 from . import actions, computing
 from .models import CHANGE_REASON_MAX_LENGTH, Period
@@ -83,9 +84,10 @@ def read_rows(data: bytes, name: str) -> list[Row]:
         # A row may end before the last column (CSV, or an XLSX row read as long as it is).
         cells = [*cells, *[""] * (len(headers) - len(cells))]
         for header, cell in zip(headers, cells, strict=False):
-            if "\x00" in str(cell):  # PostgreSQL cannot store it
-                raise ValuesFileError(number, header.capitalize(),
-                                      "il testo contiene il carattere nullo (NUL)")
+            try:
+                refuse_nul(str(cell))
+            except ValueError as error:
+                raise ValuesFileError(number, header.capitalize(), str(error)) from None
         rows.append(Row(number, {h: str(c).strip() for h, c in zip(headers, cells, strict=False)
                                  if h}))
     return rows

@@ -21,6 +21,7 @@ from performa.engine.values import ValueParseError, format_money, format_number,
 from performa.engine.values import parse_value as parse_engine_value
 from performa.plans import models as m
 from performa.plans.validation import Finding, validate_document
+from performa.text import refuse_nul
 
 from .document import (
     Assignment,
@@ -275,8 +276,10 @@ def _store_fund(version: m.PlanVersion, doc: PlanDocument) -> None:
 def _refuse_nul(item: object, where: str) -> None:
     """PostgreSQL cannot store NUL: refuse it, from any format, naming the field."""
     if isinstance(item, str):
-        if "\x00" in item:
-            raise InterchangeError(where, "il testo contiene il carattere nullo (NUL)")
+        try:
+            refuse_nul(item)
+        except ValueError as error:
+            raise InterchangeError(where, str(error)) from None
     elif isinstance(item, list | tuple):
         for index, part in enumerate(item):
             _refuse_nul(part, f"{where}[{index}]")
