@@ -9,10 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from performa.plans import models as m
+from performa.plans import store
 from performa.plans.actions import adopt, amend
 from performa.plans.document import PlanDocument
 from performa.plans.errors import InterchangeError
 from performa.plans.store import plan_document, store_plan
+from performa.plans.validation import Finding, FindingCode
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +100,22 @@ def test_duplicate_codes_are_refused_before_anything_is_stored(plan: PlanDocumen
     with pytest.raises(InterchangeError, match="codice usato 2 volte"):
         store_plan(plan)
     assert not m.PlanVersion.objects.exists()
+
+
+def test_a_duplicate_code_is_recognised_by_its_code_not_its_words(
+        plan: PlanDocument, monkeypatch: pytest.MonkeyPatch) -> None:
+    reworded = Finding(FindingCode.DUPLICATE_CODE, "ambito 1", "codice ripetuto")
+    monkeypatch.setattr(store, "validate_document", lambda doc, known: [reworded])
+    with pytest.raises(InterchangeError, match="codice ripetuto"):
+        store_plan(plan)
+    assert not m.PlanVersion.objects.exists()
+
+
+def test_a_finding_that_quotes_the_word_usato_is_only_a_warning(plan: PlanDocument) -> None:
+    """It was once taken for a duplicate code, which refused the whole plan."""
+    plan.areas[0].objectives[0].operational[0].indicators[0].targets = {2022: "usato"}
+    stored = store_plan(plan)
+    assert [f.code for f in stored.findings] == [FindingCode.BAD_TARGET]
 
 
 def test_findings_of_an_adopted_document_are_kept_as_warnings(plan: PlanDocument) -> None:

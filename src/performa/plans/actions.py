@@ -21,6 +21,9 @@ from .validation import validate_document
 
 
 def findings_of(version: PlanVersion) -> list[str]:
+    """The blocking findings as printed. Compared as whole texts, not by (code, item): a
+    weight sum moving from 90% to 80%, or one unreadable target retyped as another, is a new
+    finding the adoption must refuse, though its code and item stay the same."""
     variables = list(version.cycle.variables.values_list("name", flat=True))
     return [
         str(f) for f in validate_document(plan_document(version), variables) if f.blocking

@@ -20,7 +20,7 @@ from django.db.models import Max
 from performa.engine.values import ValueParseError, format_money, format_number, parse_money
 from performa.engine.values import parse_value as parse_engine_value
 from performa.plans import models as m
-from performa.plans.validation import Finding, validate_document
+from performa.plans.validation import Finding, FindingCode, validate_document
 from performa.text import refuse_nul
 
 from .document import (
@@ -62,7 +62,7 @@ def store_plan(doc: PlanDocument, body: str = "", year: int | None = None) -> St
                                   cycle__year=year or doc.year).values_list("name", flat=True)
     )
     findings = validate_document(doc, known or None)
-    duplicates = [f for f in findings if "usato" in f.message]
+    duplicates = [f for f in findings if f.code is FindingCode.DUPLICATE_CODE]
     if duplicates:
         raise InterchangeError(duplicates[0].item, duplicates[0].message)
     body_name = body or doc.body

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from performa.engine.formula import FormulaSyntaxError, parse
 from performa.engine.values import (
@@ -45,8 +46,29 @@ _ACCEPTED: dict[Kind | None, frozenset[Kind]] = {
 }
 
 
+class FindingCode(StrEnum):
+    """What kind of finding: callers pick findings by code, never by the words of the message,
+    which say it to people and may be reworded."""
+
+    DUPLICATE_CODE = "duplicate_code"
+    NO_INDICATORS = "no_indicators"
+    MISSING_WEIGHT = "missing_weight"
+    WEIGHT_SUM = "weight_sum"
+    BAD_WEIGHT = "bad_weight"
+    BAD_COMPARATOR = "bad_comparator"
+    BAD_BASELINE = "bad_baseline"
+    BASELINE_UNIT_MISMATCH = "baseline_unit_mismatch"
+    BAD_FORMULA = "bad_formula"
+    UNKNOWN_VARIABLE = "unknown_variable"
+    MISSING_TARGET = "missing_target"
+    BAD_TARGET = "bad_target"
+    TARGET_NOT_AVAILABLE = "target_not_available"
+    TARGET_UNIT_MISMATCH = "target_unit_mismatch"
+
+
 @dataclass(frozen=True)
 class Finding:
+    code: FindingCode
     item: str  # "01_01_02, indicatore 3 «Bando PID»"
     message: str
     blocking: bool = True  # False: worth saying, never a reason to refuse (e.g. target n.d.)
@@ -78,7 +100,7 @@ def check_indicator(
     findings = check_fields(indicator.unit, indicator.comparator, indicator.baseline,
                             indicator.weight, indicator.formula, item, variables)
     if not indicator.targets:
-        findings.append(Finding(item, "manca il target"))
+        findings.append(Finding(FindingCode.MISSING_TARGET, item, "manca il target"))
     for year, text in sorted(indicator.targets.items()):
         findings += check_target(year, text, indicator.unit, indicator.comparator, item)
     return findings
@@ -99,13 +121,15 @@ def check_fields(
         try:
             parse_comparator(comparator)
         except ValueParseError as error:
-            findings.append(Finding(item, f"comparatore: {error.reason} («{error.text}»)"))
+            findings.append(Finding(FindingCode.BAD_COMPARATOR, item,
+                                    f"comparatore: {error.reason} («{error.text}»)"))
     if baseline.strip():
-        findings += _check_value(item, "stato anno precedente", baseline, unit, _expected(unit))
+        findings += _check_baseline(item, baseline, unit)
     try:
         parse_weight(weight)
     except ValueParseError as error:
-        findings.append(Finding(item, f"peso «{error.text}» non leggibile: {error.reason}"))
+        findings.append(Finding(FindingCode.BAD_WEIGHT, item,
+                                f"peso «{error.text}» non leggibile: {error.reason}"))
     if formula.strip():
         findings += _check_formula(item, formula, variables)
     return findings
@@ -117,12 +141,15 @@ def check_target(year: int, text: str, unit: str, comparator: str, item: str) ->
     try:
         target = parse_target(text, unit, comparator)
     except ValueParseError as error:
-        return [Finding(item, f"{label} «{error.text}» non leggibile: {error.reason}")]
+        return [Finding(FindingCode.BAD_TARGET, item,
+                        f"{label} «{error.text}» non leggibile: {error.reason}")]
     if not target.value.available:
-        return [Finding(item, f"{label} non disponibile (n.d.): l'indicatore non potrà essere "
-                              "valutato", blocking=False)]
+        return [Finding(FindingCode.TARGET_NOT_AVAILABLE, item,
+                        f"{label} non disponibile (n.d.): l'indicatore non potrà essere "
+                        "valutato", blocking=False)]
     if target.value.kind not in _expected(unit):
-        return [Finding(item, f"{label} «{text}» non coerente con l'unità di misura «{unit}»")]
+        return [Finding(FindingCode.TARGET_UNIT_MISMATCH, item,
+                        f"{label} «{text}» non coerente con l'unità di misura «{unit}»")]
     return []
 
 
@@ -130,15 +157,16 @@ def _expected(unit: str) -> frozenset[Kind]:
     return _ACCEPTED.get(unit_kind(unit), _ACCEPTED[None])
 
 
-def _check_value(
-    item: str, label: str, text: str, unit: str, expected: frozenset[Kind]
-) -> list[Finding]:
+def _check_baseline(item: str, text: str, unit: str) -> list[Finding]:
+    label = "stato anno precedente"
     try:
         value = parse_value(text, unit)
     except ValueParseError as error:
-        return [Finding(item, f"{label} «{error.text}» non leggibile: {error.reason}")]
-    if value.available and value.kind not in expected:
-        return [Finding(item, f"{label} «{text}» non coerente con l'unità di misura «{unit}»")]
+        return [Finding(FindingCode.BAD_BASELINE, item,
+                        f"{label} «{error.text}» non leggibile: {error.reason}")]
+    if value.available and value.kind not in _expected(unit):
+        return [Finding(FindingCode.BASELINE_UNIT_MISMATCH, item,
+                        f"{label} «{text}» non coerente con l'unità di misura «{unit}»")]
     return []
 
 
@@ -146,11 +174,12 @@ def _check_formula(item: str, text: str, variables: Collection[str] | None) -> l
     try:
         formula = parse(text, known=variables)
     except FormulaSyntaxError as error:
-        return [Finding(item, f"formula: {error}")]
+        return [Finding(FindingCode.BAD_FORMULA, item, f"formula: {error}")]
     if variables is None:
         return []
     unknown = sorted((formula.variables | formula.previous_variables) - set(variables))
-    return [Finding(item, f"formula: variabile «{name}» non definita") for name in unknown]
+    return [Finding(FindingCode.UNKNOWN_VARIABLE, item, f"formula: variabile «{name}» non definita")
+            for name in unknown]
 
 
 def check_weights(objective: OperationalObjectiveDoc) -> list[Finding]:
@@ -167,15 +196,16 @@ def check_weights(objective: OperationalObjectiveDoc) -> list[Finding]:
         else:
             weights.append(weight)
     if not objective.indicators:
-        return [Finding(objective.code, "l'obiettivo non ha indicatori")]
+        return [Finding(FindingCode.NO_INDICATORS, objective.code, "l'obiettivo non ha indicatori")]
     total = sum(weights, Decimal(0))
     findings = []
     if missing:
         noun = "indicatore" if missing == 1 else "indicatori"
-        findings.append(Finding(objective.code, f"{missing} {noun} senza peso (n.d.)"))
+        findings.append(Finding(FindingCode.MISSING_WEIGHT, objective.code,
+                                f"{missing} {noun} senza peso (n.d.)"))
     if weights and abs(total - 1) > weight_tolerance(len(weights)):
         findings.append(Finding(
-            objective.code,
+            FindingCode.WEIGHT_SUM, objective.code,
             f"la somma dei pesi degli indicatori è {format_number(float(total) * 100, 1)}%: "
             "deve essere 100%",
         ))
@@ -202,7 +232,8 @@ def _duplicate_codes(doc: PlanDocument) -> list[Finding]:
         "obiettivo operativo": [op.code for op in doc.operational_objectives()],
     }
     return [
-        Finding(f"{level} {code}", f"codice usato {count} volte nella stessa versione del piano")
+        Finding(FindingCode.DUPLICATE_CODE, f"{level} {code}",
+                f"codice usato {count} volte nella stessa versione del piano")
         for level, codes in levels.items()
         for code, count in Counter(codes).items()
         if count > 1
