@@ -35,6 +35,10 @@ indicator does not stop the computation of a whole plan.
 
 ``str(formula)`` is a canonical text (English function names, plain numbers, single spaces,
 only the parentheses needed) that parses back to an equal formula.
+
+The modules, each importing only those before it: ``types`` (public types, limits), ``lexer``,
+``syntax`` (tree and parser), ``printer`` (canonical text), ``compiler`` (closures) and ``api``
+(:class:`Formula`, :func:`parse`, :func:`find_cycles`); this file only re-exports.
 """
 
 from __future__ import annotations
