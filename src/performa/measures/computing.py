@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Subquery
 
 from performa.engine.compute import BodyComputation, IndicatorSpec, typed_like
 from performa.engine.formula import FormulaSyntaxError, parse
@@ -71,6 +72,7 @@ class Inputs:
     reasons: dict[str, str]
     names: list[str]  # the variables the cycle declares and the formulas read
     budgets: dict[str, tuple[int, float]]  # objective code → (pk, resources allocated)
+    direct: dict[int, str]  # indicator pk → its engine name (direct_name)
 
 
 def load_inputs(period: Period, version: plans.PlanVersion | None = None) -> Inputs:
@@ -90,18 +92,19 @@ def load_inputs(period: Period, version: plans.PlanVersion | None = None) -> Inp
         for o in plans.OperationalObjective.objects.filter(version=version)
         if o.resources_amount is not None
     }
-    values, reasons = measured(period, names, budgets)
+    direct = {pk: direct_name(i) for pk, i in indicators.items()}
+    values, reasons = measured(period, names, budgets, direct)
     return Inputs(
         version=version, indicators=indicators, specs=specs,
         strategy=strategy_tree(version, indicators.values()),
         organisation=organisation_tree(version), values=values,
         previous=previous_year(cycle), rules=cycle.body.rules(), reasons=reasons,
-        names=names, budgets=budgets,
+        names=names, budgets=budgets, direct=direct,
     )
 
 
 def measured(period: Period, names: Iterable[str], budgets: dict[str, tuple[int, float]],
-             ) -> tuple[dict[str, float | None], dict[str, str]]:
+             direct: dict[int, str]) -> tuple[dict[str, float | None], dict[str, str]]:
     """The period's inputs as stored — values typed, n.d. with their reasons, spending against
     budget — and why each missing one is missing.
 
@@ -110,10 +113,17 @@ def measured(period: Period, names: Iterable[str], budgets: dict[str, tuple[int,
     """
     values: dict[str, float | None] = {}
     reasons: dict[str, str] = {}
-    rows = MeasuredValue.objects.filter(period=period).values_list(
-        "variable__name", "indicator__lineage", "number", "not_available_reason")
-    for variable, lineage, number, why in rows:
-        name = variable if variable is not None else lineage_name(lineage)
+    rows = list(MeasuredValue.objects.filter(period=period).values_list(
+        "variable__name", "indicator_id", "number", "not_available_reason"))
+    # A value not typed since an amendment still points to the older version's indicator:
+    # its name comes from its lineage, which the new version shares.
+    older = {pk for _, pk, _, _ in rows if pk is not None and pk not in direct}
+    if older:
+        direct = {**direct, **{pk: lineage_name(lineage) for pk, lineage in
+                               plans.Indicator.objects.filter(pk__in=older)
+                               .values_list("pk", "lineage")}}
+    for variable, indicator, number, why in rows:
+        name = variable if variable is not None else direct[indicator]
         values[name] = number
         if number is None:
             reasons[name] = f"n.d.: {why}"
@@ -322,8 +332,12 @@ def update_results(period: Period, user: Any = None, reason: str = "",
         return current, None  # validated: results do not move with later plan or rule changes
     # Read before the plan and values are: a change committed in between then shows as a
     # newer revision at the next write, never as a kept computation that missed it.
-    body = plans.Body.objects.filter(cycles=period.cycle_id).values(
-        "scoring_rules", "inputs_revision__revision").get()
+    in_force = plans.PlanVersion.objects.filter(
+        cycle_id=period.cycle_id, status=plans.PlanVersion.Status.ADOPTED,
+    ).order_by("-number").values("pk")[:1]
+    body = plans.Body.objects.filter(cycles=period.cycle_id).annotate(
+        in_force=Subquery(in_force)).values(
+        "scoring_rules", "inputs_revision__revision", "in_force").get()
     if current is not None and not new_set and rules is None:
         kept = _catch_up(period, current, body)
         if kept is not None:
@@ -358,17 +372,17 @@ def _catch_up(period: Period, result_set: ResultSet, body: dict[str, Any]) -> Co
     """Bring the kept computation of the period up to its stored inputs and write what moved;
     None when there is none that a full computation would agree with."""
     kept = live.find(period.pk, (result_set.pk, result_set.created_at, _revision(body)))
-    if kept is None or result_set.rules != rules_to_dict(rules_from_dict(body["scoring_rules"])):
+    if kept is None or body["in_force"] != result_set.version_id or \
+            result_set.rules != rules_to_dict(rules_from_dict(body["scoring_rules"])):
         return None
-    in_force = plans.PlanVersion.objects.filter(
-        cycle_id=period.cycle_id, status=plans.PlanVersion.Status.ADOPTED,
-    ).order_by("-number").values_list("pk", flat=True).first()
     computed = kept.computed
     computation = computed.computation
     state = computation.state
-    if in_force != result_set.version_id or previous_year(period.cycle) != state.previous:
+    if any(spec.formula.previous_variables for spec in computed.inputs.specs) and \
+            previous_year(period.cycle) != state.previous:
         return None
-    values, reasons = measured(period, computed.inputs.names, computed.inputs.budgets)
+    inputs = computed.inputs
+    values, reasons = measured(period, inputs.names, inputs.budgets, inputs.direct)
     changed = [name for name in values.keys() | state.values.keys()
                if values.get(name) != state.values.get(name)
                or reasons.get(name) != state.reasons.get(name)]

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from performa.catalog.models import CatalogIndicator, InstitutionalFunction, Mission, Programme
 from performa.engine.scoring import ScoringRules, rules_from_dict
+from performa.engine.values import format_money
 
 
 class Body(models.Model):
@@ -514,7 +515,7 @@ class IncentiveFund(VersionedModel):
         constraints = [models.UniqueConstraint(fields=["version"], name="fund_per_version")]
 
     def __str__(self) -> str:
-        return f"Fondo {self.total} €"
+        return f"Fondo {format_money(self.total)}"
 
 
 class FundShare(VersionedModel):
@@ -531,4 +532,4 @@ class FundShare(VersionedModel):
         verbose_name_plural = "quote del fondo"
 
     def __str__(self) -> str:
-        return f"{self.strategic_objective.code}: {self.amount} €"
+        return f"{self.strategic_objective.code}: {format_money(self.amount)}"
