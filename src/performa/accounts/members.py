@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from performa.audit import account_of, record
 from performa.plans.models import Body, OrgUnit
 from performa.text import refuse_nul
 
@@ -42,11 +43,6 @@ def can_manage(user: access.User, body: Body) -> bool:
 def members(body: Body) -> list[Membership]:
     return list(Membership.objects.filter(body=body).select_related("user", "org_unit")
                 .order_by("user__username", "role", "org_unit__name"))
-
-
-def _audit(membership: Membership, actor: Any, reason: str) -> None:
-    membership._history_user = actor if getattr(actor, "pk", None) else None
-    membership._change_reason = reason
 
 
 @transaction.atomic
@@ -129,7 +125,7 @@ def _give(actor: Any, user: Any, body: Body, role: str, unit: OrgUnit | None,
         raise ValidationError({"role": f"{user.get_username()} ha già il ruolo "
                                        f"{membership.get_role_display()}"
                                        f"{f' in {unit}' if unit else ''}."})
-    _audit(membership, actor, reason)
+    record(membership, actor, reason)
     membership.save()
     return membership
 
@@ -142,7 +138,7 @@ def _invite(actor: Any, body: Body, username: str, role: str,
     if pending is not None:
         return pending
     return Invitation.objects.create(body=body, username=username, role=role, org_unit=unit,
-                                     invited_by=actor if getattr(actor, "pk", None) else None)
+                                     invited_by=account_of(actor))
 
 
 def invited_message(invitation: Invitation) -> str:
@@ -226,6 +222,6 @@ def revoke(actor: access.User, body: Body, membership_id: int) -> Membership:
     if membership.role == Role.ADMIN and not Membership.objects.filter(
             body=body, role=Role.ADMIN).exclude(pk=membership.pk).exists():
         raise ValidationError("Non si può togliere l'ultimo amministratore dell'ente.")
-    _audit(membership, actor, "ruolo tolto dall'amministratore")
+    record(membership, actor, "ruolo tolto dall'amministratore")
     membership.delete()
     return membership

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
+from performa import audit
 from performa.measures import actions, computing
 from performa.measures.models import BulkUpload, Period
 from performa.measures.values_file import BULK_MAX_VALUES, Row, ValuesFileError, find_owner
@@ -162,6 +163,6 @@ def _store_all(request: HttpRequest, period: Period, data: BulkIn) -> int:
             raise actions.ConflictError(error.current, f"values[{number - 1}]: ") from None
         except ValidationError as error:
             raise ValidationError(f"values[{number - 1}]: {'; '.join(error.messages)}") from None
-    computing.store_results(period, actions.account_of(request.user))
+    computing.store_results(period, audit.account_of(request.user))
     return len(data.values)
 

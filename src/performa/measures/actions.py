@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from performa.accounts import access
+from performa.audit import account_of, record
 from performa.engine.values import ValueParseError, format_value, parse_money, parse_value
 from performa.plans.models import Indicator, OperationalObjective, Variable
 
@@ -160,7 +161,7 @@ def _write(user: Any, period: Period, owner: Variable | Indicator, revision: int
         stored.revision = seen + 1
     if evidence is not None:
         stored.evidence = evidence
-    _audit(stored, user, reason)
+    record(stored, user, reason)
     if existing is not None:  # the revision claimed above: nobody else can write this row
         stored.save()
         return stored
@@ -196,15 +197,6 @@ def _require_open(period: Period, state: str) -> None:
                               "chiedere al controllo di gestione di riaprirla.")
 
 
-def _audit(instance: Any, user: Any, reason: str) -> None:
-    """Who and why on the history row, also outside a web request (CLI, imports, tests)."""
-    instance._history_user = account_of(user)
-    instance._change_reason = reason
-
-
-def account_of(user: Any) -> Any:
-    """The user account to record as author: none for the command line or anonymous."""
-    return user if user.is_authenticated and user.pk is not None else None
 
 
 _LIMITS = {
@@ -261,7 +253,7 @@ def record_resource_use(user: Any, period: Period, objective: OperationalObjecti
     use.objective = objective  # the plan version in force now
     use.used = used
     use.author = account_of(user)
-    _audit(use, user, reason)
+    record(use, user, reason)
     use.save()
     if recompute:
         computing.store_results(period, account_of(user))
@@ -280,7 +272,7 @@ def explain_deviation(user: Any, period: Period, indicator: Indicator, text: str
     deviation = Deviation.objects.filter(period=period, indicator=indicator).first() or \
         Deviation(period=period, indicator=indicator)
     deviation.text, deviation.author = text.strip(), account_of(user)
-    _audit(deviation, user, "")
+    record(deviation, user, "")
     deviation.save()
     return deviation
 
@@ -293,7 +285,7 @@ def create_period(user: Any, cycle: Any, date: Any, label: str = "",
                    "Solo il controllo di gestione crea le rilevazioni.")
     period = Period(cycle=cycle, date=date, label=label, deadline=deadline)
     period.full_clean()
-    _audit(period, user, "")
+    record(period, user, "")
     period.save()
     return period
 
@@ -349,7 +341,7 @@ def move_period(user: Any, period: Period, state: str, reason: str = "") -> Peri
         result_set.frozen = False  # reopened: results follow values again until revalidated
         result_set.save(update_fields=["frozen"])
     period.state = target
-    _audit(period, user, reason)
+    record(period, user, reason)
     period.save(update_fields=["state"])
     return period
 

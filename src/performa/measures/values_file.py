@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import load_workbook
 
-from performa import filelimits
+from performa import audit, filelimits
 from performa.cells import cell_text
 from performa.engine.values import ValueParseError, parse_value
 from performa.plans.models import Body, Indicator, Variable
@@ -192,7 +192,7 @@ def import_values(user: Any, body: Body, data: bytes, name: str) -> int:
             raise ValuesFileError(row.number, column, "; ".join(error.messages)) from None
         touched.add(period.pk)
     for period in Period.objects.filter(pk__in=touched):
-        computing.store_results(period, actions.account_of(user))
+        computing.store_results(period, audit.account_of(user))
     return len(rows)
 
 
