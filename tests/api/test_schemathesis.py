@@ -161,7 +161,7 @@ def build(shared: ModuleType) -> None:
     actions.move_period(SYSTEM, september, Period.State.OPEN, "riapertura di prova")
     actions.enter_value(SYSTEM, september, indicators[0], "75")
     actions.move_period(SYSTEM, september, Period.State.CLOSED)
-    draft = plan_actions.amend(cycle)
+    draft = plan_actions.amend(SYSTEM, cycle)
     results = ResultSet.objects.filter(period=june, current=True)
     node_keys = list(NodeResult.objects.filter(result_set__in=results)
                      .values_list("key", flat=True).distinct())

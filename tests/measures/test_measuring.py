@@ -197,10 +197,10 @@ def test_validated_results_do_not_change_when_the_plan_changes(s: Setup) -> None
     actions.move_period(s.planning, s.june, "closed")
     actions.move_period(s.oiv, s.june, "validated")
     before = s.node(s.june, "op:01_01_02").achievement
-    draft = amend(s.cycle)  # the Giunta lowers the PID target from 80 to 60
+    draft = amend(SYSTEM, s.cycle)  # the Giunta lowers the PID target from 80 to 60
     plans.Target.objects.filter(indicator__version=draft, indicator__name="Bando PID").update(
         value="60")
-    adopt(draft, "Giunta", "30", date(2022, 7, 20))
+    adopt(SYSTEM, draft, "Giunta", "30", date(2022, 7, 20))
     computing.store_results(s.june)
     assert s.node(s.june, "op:01_01_02").achievement == before
     redone = actions.recompute(s.planning, s.june, reason="nuovo piano adottato")
@@ -254,10 +254,11 @@ def test_resources_used_must_be_an_amount(s: Setup, typed: str, reason: str) -> 
 
 
 def test_early_warning_projects_the_year_end(s: Setup) -> None:
-    draft = amend(s.cycle)  # the adopted plan is frozen: Bando PID becomes cumulative by amendment
+    # The adopted plan is frozen: Bando PID becomes cumulative by amendment.
+    draft = amend(SYSTEM, s.cycle)
     plans.Indicator.objects.filter(version=draft, name="Bando PID").update(
         accumulation="cumulative")
-    adopt(draft, "Giunta", "31", date(2022, 6, 1))
+    adopt(SYSTEM, draft, "Giunta", "31", date(2022, 6, 1))
     new_bando = plans.Indicator.objects.get(version=draft, name="Bando PID")
     actions.enter_value(s.staff, s.june, new_bando, "30")
     actions.enter_value(s.staff, s.june,
@@ -287,10 +288,10 @@ def test_incentive_fund_paid_on_strategic_objective_achievement(s: Setup) -> Non
 
 
 def test_indicators_are_measured_only_at_the_dates_the_plan_says(s: Setup) -> None:
-    draft = amend(s.cycle)
+    draft = amend(SYSTEM, s.cycle)
     plans.Indicator.objects.filter(version=draft, name="Customer satisfaction").update(
         measured_at="31/12")
-    adopt(draft, "Giunta", "32", date(2022, 6, 1))
+    adopt(SYSTEM, draft, "Giunta", "32", date(2022, 6, 1))
     satisfaction = plans.Indicator.objects.get(version=draft, name="Customer satisfaction")
     actions.enter_value(s.staff, s.june, satisfaction, "6")
     card = s.node(s.june, "op:01_01_02")

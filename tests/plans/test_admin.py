@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from performa.accounts.access import SYSTEM
 from performa.plans import models as m
 from performa.plans.actions import amend
 from performa.plans.document import PlanDocument
@@ -68,7 +69,7 @@ def test_catalogues_are_shipped(admin_client: Client) -> None:
 def test_broken_weight_sum_is_refused_with_the_card_named(
     admin_client: Client, plan: PlanDocument
 ) -> None:
-    draft = amend(store_plan(plan).version.cycle)
+    draft = amend(SYSTEM, store_plan(plan).version.cycle)
     card = m.OperationalObjective.objects.get(version=draft, code="01_01_02")
     url = reverse("admin:plans_operationalobjective_change", args=[card.pk])
     data = _form_data(admin_client.get(url))
@@ -85,7 +86,7 @@ def test_broken_weight_sum_is_refused_with_the_card_named(
 
 
 def test_unreadable_target_is_refused_inline(admin_client: Client, plan: PlanDocument) -> None:
-    draft = amend(store_plan(plan).version.cycle)
+    draft = amend(SYSTEM, store_plan(plan).version.cycle)
     indicator = m.Indicator.objects.get(version=draft, name="Bando PID")
     url = reverse("admin:plans_indicator_change", args=[indicator.pk])
     data = _form_data(admin_client.get(url))
@@ -109,7 +110,7 @@ def test_adopted_version_is_read_only_in_the_admin(
 
 
 def test_history_of_an_item_is_viewable(admin_client: Client, plan: PlanDocument) -> None:
-    draft = amend(store_plan(plan).version.cycle)
+    draft = amend(SYSTEM, store_plan(plan).version.cycle)
     indicator = m.Indicator.objects.get(version=draft, name="Bando PID")
     indicator.source = "Priamo"
     indicator.save()

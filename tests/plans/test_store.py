@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from performa.accounts.access import SYSTEM
 from performa.plans import models as m
 from performa.plans import store
 from performa.plans.actions import adopt, amend
@@ -128,15 +129,15 @@ def test_findings_of_an_adopted_document_are_kept_as_warnings(plan: PlanDocument
 
 def test_amend_copies_the_version_in_force_and_adopt_supersedes_it(plan: PlanDocument) -> None:
     first = store_plan(plan).version
-    draft = amend(first.cycle)
+    draft = amend(SYSTEM, first.cycle)
     assert (draft.number, draft.status, draft.based_on) == (2, "draft", first)
     assert plan_document(draft).areas == plan_document(first).areas
     with pytest.raises(ValidationError, match="già una bozza"):
-        amend(first.cycle)
+        amend(SYSTEM, first.cycle)
     target = m.Target.objects.get(indicator__version=draft, indicator__name="Bando PID")
     target.value = "90"
     target.save()  # a draft is editable
-    adopt(draft, "Giunta", "6", date(2022, 2, 9))
+    adopt(SYSTEM, draft, "Giunta", "6", date(2022, 2, 9))
     first.refresh_from_db()
     assert first.status == "superseded"
     assert first.cycle.current_version() == draft
@@ -147,14 +148,14 @@ def test_amend_copies_the_version_in_force_and_adopt_supersedes_it(plan: PlanDoc
 def test_adopt_refuses_new_violations_only(plan: PlanDocument) -> None:
     plan.areas[0].objectives[0].operational[0].indicators[0].weight = "15,0%"  # as adopted
     first = store_plan(plan).version
-    draft = amend(first.cycle)
-    adopt(draft, "Giunta", "6", date(2022, 2, 9))  # the old finding is not new: adopted
-    second = amend(first.cycle)
+    draft = amend(SYSTEM, first.cycle)
+    adopt(SYSTEM, draft, "Giunta", "6", date(2022, 2, 9))  # the old finding is not new: adopted
+    second = amend(SYSTEM, first.cycle)
     indicator = m.Indicator.objects.get(version=second, name="Valorizzazione degli spazi")
     indicator.weight_text = "40,0%"
     indicator.save()
     with pytest.raises(ValidationError) as refused:
-        adopt(second, "Giunta", "9", date(2022, 5, 1))
+        adopt(SYSTEM, second, "Giunta", "9", date(2022, 5, 1))
     assert "01_03_03: la somma dei pesi degli indicatori è 90,0%" in str(refused.value)
     with pytest.raises(ValidationError, match="delibera"):
-        adopt(second, "", "", date(2022, 5, 1))
+        adopt(SYSTEM, second, "", "", date(2022, 5, 1))

@@ -706,7 +706,7 @@ def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
 
     # A cycle of its own (2021) for the periods the actors create, open and validate.
     scratch = store_plan(shared.small_plan(), year=2021).version.cycle
-    draft = plan_actions.amend(cycle)
+    draft = plan_actions.amend(SYSTEM, cycle)
     draft_area = plans.StrategicArea.objects.get(version=draft, code="1")
     draft_card = plans.OperationalObjective.objects.get(version=draft, code="01_01_02")
     draft_indicator = draft_card.indicators.order_by("order", "pk").first()

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
+from performa.accounts.access import SYSTEM
 from performa.accounts.models import Membership, Role
 from performa.measures.actions import enter_value
 from performa.measures.models import MeasuredValue, Period
@@ -72,7 +73,7 @@ class Forms(HTMLParser):
 def _site(plan: PlanDocument) -> tuple[m.Body, User]:
     adopted = store_plan(plan).version
     body = adopted.cycle.body
-    amend(adopted.cycle)  # a draft: the editing forms of the planning editor
+    amend(SYSTEM, adopted.cycle)  # a draft: the editing forms of the planning editor
     admin = User.objects.create_superuser("amministratore", password="x-Secret-9")
     Membership.objects.create(user=admin, body=body, role=Role.ADMIN)
     june = Period.objects.create(cycle=adopted.cycle, date=date(2022, 6, 30), state="open")

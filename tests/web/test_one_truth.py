@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from performa.accounts.access import SYSTEM
 from performa.accounts.models import Membership, Role
 from performa.measures import actions
 from performa.measures.models import Period, ResultSet
@@ -117,10 +118,10 @@ def test_every_reader_shows_the_same_figure_under_new_rules_and_a_new_plan(s: Se
 
     # An amendment raises the target to 100: 60% is below the band, and no reader mixes the
     # new plan's indicators into the old plan's figures.
-    draft = amend(s.cycle)
+    draft = amend(SYSTEM, s.cycle)
     plans.Target.objects.filter(indicator__version=draft, indicator__name="Bando PID",
                                 year=2022).update(value="100")
-    adopt(draft, "Giunta", "40", date(2022, 7, 1))
+    adopt(SYSTEM, draft, "Giunta", "40", date(2022, 7, 1))
     assert set(s.figures().values()) == {"60%"}, s.figures()
     current = ResultSet.objects.get(period=s.june, current=True)
     assert current.version == draft

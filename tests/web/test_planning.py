@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from performa.accounts.access import SYSTEM
 from performa.accounts.models import Membership, Role
 from performa.measures.actions import enter_value
 from performa.measures.models import Period
@@ -58,7 +59,7 @@ def _world(plan: PlanDocument, with_draft: bool = True) -> World:
     body = adopted.cycle.body
     other = m.Body.objects.create(name="Camera di Commercio di Altrove")
     office = m.OrgUnit.objects.get(body=body, name="Punto Impresa Digitale")
-    draft = amend(adopted.cycle) if with_draft else adopted
+    draft = amend(SYSTEM, adopted.cycle) if with_draft else adopted
     adopted.refresh_from_db()
     return World(
         body, adopted, draft,

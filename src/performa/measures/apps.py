@@ -7,4 +7,4 @@ class MeasuresConfig(AppConfig):
     verbose_name = "Misurazione"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import keeping, signals  # noqa: F401 - connects the receivers
