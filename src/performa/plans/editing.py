@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,7 +26,7 @@ from simple_history.utils import bulk_update_with_history
 
 from performa.accounts import access
 from performa.audit import account_of, record
-from performa.engine.values import Kind, ValueParseError, parse_value
+from performa.engine.values import parse_money
 
 from .actions import PLANNERS_ONLY
 from .models import (
@@ -87,23 +86,12 @@ def save_node(user: Any, node: Node, changed: Collection[str] = (),
 def _follow_choices(card: OperationalObjective, changed: Collection[str],
                     offices: list[OrgUnit] | None) -> None:
     """The texts are what documents print; follow a changed choice, keep imported wording."""
-    card.resources_amount = _money(card.resources)
+    card.resources_amount = parse_money(card.resources, strict=False)
     if "area" in changed or "transversal" in changed:
         card.area_text = (card.area.name if card.area else
                           "Obiettivo trasversale" if card.transversal else "")
     if "offices" in changed and offices is not None:
         card.office_text = ", ".join(o.name for o in offices)
-
-
-def _money(text: str) -> Decimal | None:
-    """The amount of printed resources ("€ 20.000,00"); None for words ("risorse interne")."""
-    try:
-        value = parse_value(text, "€") if text.strip() else None
-    except ValueParseError:
-        return None
-    if value is None or value.kind not in (Kind.MONEY, Kind.NUMBER) or value.number is None:
-        return None
-    return Decimal(repr(value.number)).quantize(Decimal("0.01"))
 
 
 def cards_under(node: Node) -> models.QuerySet[OperationalObjective]:

@@ -121,6 +121,6 @@ def _wire_formula(form: forms.Form, url: str) -> None:
 def _read_only_rows(card: OperationalObjective, year: int) -> list[tuple[Indicator, str]]:
     rows = []
     for indicator in card.indicators.prefetch_related("targets").order_by("order"):
-        target = next((t for t in indicator.targets.all() if t.year == year), None)
+        target = indicator.target_for(year)
         rows.append((indicator, f"{target.comparator} {target.value}".strip() if target else ""))
     return rows

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from performa.engine.formula import FormulaError, FormulaSyntaxError, MappingEnv, parse
-from performa.engine.values import Kind, format_number, unit_kind
+from performa.engine.values import Kind, format_money, format_number, unit_kind
 from performa.measures.models import MeasuredValue, Period
 from performa.plans.models import PlanVersion
 
@@ -89,7 +89,7 @@ def _format_result(value: float | None, unit: str) -> str:
     if kind is Kind.PERCENT:
         return f"{format_number(value * 100, 1)}%"
     if kind is Kind.MONEY:
-        return f"€ {format_number(value, 2)}"
+        return format_money(value)
     return format_number(value, 0 if value == int(value) else 2)
 
 
