@@ -139,7 +139,7 @@ def _write(user: Any, period: Period, owner: Variable | Indicator, revision: int
         {"variable": owner} if isinstance(owner, Variable)
         else {"indicator__lineage": owner.lineage}
     )
-    existing = MeasuredValue.objects.filter(period=period, **lookup).first()
+    existing = MeasuredValue.objects.filter(period=period, **lookup).order_by("pk").first()
     if existing is None:
         if revision:
             raise ValidationError("Il valore da modificare non esiste più: ricaricare la pagina.")

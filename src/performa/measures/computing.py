@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Subquery
+from django.db.models import F, Subquery
 
 from performa.engine.compute import BodyComputation, IndicatorSpec, typed_like
 from performa.engine.formula import FormulaSyntaxError, parse
@@ -25,7 +25,15 @@ from performa.engine.values import NOT_AVAILABLE, Comparator, Target, ValueParse
 from performa.plans import models as plans
 
 from . import live, locks
-from .models import IndicatorResult, MeasuredValue, NodeResult, Period, ResourceUse, ResultSet
+from .models import (
+    IndicatorResult,
+    InputsRevision,
+    MeasuredValue,
+    NodeResult,
+    Period,
+    ResourceUse,
+    ResultSet,
+)
 
 # Names the engine reads for an objective's budget, so "Grado di utilizzo delle risorse" is
 # computed from the budget and the spending recorded, not typed twice.
@@ -72,6 +80,7 @@ class Inputs:
     reasons: dict[str, str]
     names: list[str]  # the variables the cycle declares and the formulas read
     budgets: dict[str, tuple[int, float]]  # objective code → (pk, resources allocated)
+    variables: dict[int, str]  # variable pk → name
     direct: dict[int, str]  # indicator pk → its engine name (direct_name)
 
 
@@ -84,7 +93,8 @@ def load_inputs(period: Period, version: plans.PlanVersion | None = None) -> Inp
         i.pk: i for i in plans.Indicator.objects.filter(version=version)
         .select_related("operational_objective").prefetch_related("targets")
     }
-    variable_names = list(cycle.variables.values_list("name", flat=True))
+    variables = dict(cycle.variables.values_list("pk", "name"))
+    variable_names = list(variables.values())
     specs = [_spec(i, period, variable_names) for i in indicators.values()]
     names = [*variable_names, *(n for spec in specs for n in spec.formula.variables)]
     budgets = {
@@ -93,18 +103,19 @@ def load_inputs(period: Period, version: plans.PlanVersion | None = None) -> Inp
         if o.resources_amount is not None
     }
     direct = {pk: direct_name(i) for pk, i in indicators.items()}
-    values, reasons = measured(period, names, budgets, direct)
+    values, reasons = measured(period, names, budgets, variables, direct)
     return Inputs(
         version=version, indicators=indicators, specs=specs,
         strategy=strategy_tree(version, indicators.values()),
         organisation=organisation_tree(version), values=values,
         previous=previous_year(cycle), rules=cycle.body.rules(), reasons=reasons,
-        names=names, budgets=budgets, direct=direct,
+        names=names, budgets=budgets, variables=variables, direct=direct,
     )
 
 
 def measured(period: Period, names: Iterable[str], budgets: dict[str, tuple[int, float]],
-             direct: dict[int, str]) -> tuple[dict[str, float | None], dict[str, str]]:
+             variables: dict[int, str], direct: dict[int, str],
+             ) -> tuple[dict[str, float | None], dict[str, str]]:
     """The period's inputs as stored — values typed, n.d. with their reasons, spending against
     budget — and why each missing one is missing.
 
@@ -113,8 +124,9 @@ def measured(period: Period, names: Iterable[str], budgets: dict[str, tuple[int,
     """
     values: dict[str, float | None] = {}
     reasons: dict[str, str] = {}
-    rows = list(MeasuredValue.objects.filter(period=period).values_list(
-        "variable__name", "indicator_id", "number", "not_available_reason"))
+    # One table, no join: run at every write, it is the largest read of a typed value.
+    rows = list(MeasuredValue.objects.filter(period=period).order_by().values_list(
+        "variable_id", "indicator_id", "number", "not_available_reason"))
     # A value not typed since an amendment still points to the older version's indicator:
     # its name comes from its lineage, which the new version shares.
     older = {pk for _, pk, _, _ in rows if pk is not None and pk not in direct}
@@ -123,7 +135,7 @@ def measured(period: Period, names: Iterable[str], budgets: dict[str, tuple[int,
                                plans.Indicator.objects.filter(pk__in=older)
                                .values_list("pk", "lineage")}}
     for variable, indicator, number, why in rows:
-        name = variable if variable is not None else direct[indicator]
+        name = variables[variable] if variable is not None else direct[indicator]
         values[name] = number
         if number is None:
             reasons[name] = f"n.d.: {why}"
@@ -134,7 +146,8 @@ def measured(period: Period, names: Iterable[str], budgets: dict[str, tuple[int,
             values[name] = None
             reasons[name] = NOT_MEASURED
     # Spending follows the objective's code across amendments, like values follow lineage.
-    used = dict(ResourceUse.objects.filter(period=period).values_list("objective__code", "used"))
+    used = dict(ResourceUse.objects.filter(period=period).order_by()
+                .values_list("objective__code", "used"))
     for code, (pk, allocated) in budgets.items():
         values[budget_name(pk)] = allocated
         values[used_name(pk)] = float(used[code]) if code in used else None
@@ -327,21 +340,27 @@ def update_results(period: Period, user: Any = None, reason: str = "",
     is computed and its changed rows written.
     """
     locks.results_of(period.pk)
-    current = ResultSet.objects.filter(period=period, current=True).first()
-    if current is not None and current.frozen and not new_set:
-        return current, None  # validated: results do not move with later plan or rule changes
-    # Read before the plan and values are: a change committed in between then shows as a
-    # newer revision at the next write, never as a kept computation that missed it.
+    # One read for the current set and what says whether a kept computation still holds for
+    # it (the body's rules and revision, the plan version in force), made before the plan and
+    # values are read: a change committed in between shows as a newer revision next time,
+    # never as a kept computation that missed it.
     in_force = plans.PlanVersion.objects.filter(
         cycle_id=period.cycle_id, status=plans.PlanVersion.Status.ADOPTED,
     ).order_by("-number").values("pk")[:1]
-    body = plans.Body.objects.filter(cycles=period.cycle_id).annotate(
-        in_force=Subquery(in_force)).values(
-        "scoring_rules", "inputs_revision__revision", "in_force").get()
+    current = ResultSet.objects.filter(period=period, current=True).order_by("-pk").annotate(
+        body_rules=F("period__cycle__body__scoring_rules"),
+        inputs_revision=F("period__cycle__body__inputs_revision__revision"),
+        in_force=Subquery(in_force),
+    ).first()
+    if current is not None and current.frozen and not new_set:
+        return current, None  # validated: results do not move with later plan or rule changes
     if current is not None and not new_set and rules is None:
-        kept = _catch_up(period, current, body)
+        kept = _catch_up(period, current)
         if kept is not None:
             return current, kept
+    revision = current.inputs_revision if current is not None else \
+        InputsRevision.objects.filter(body__cycles=period.cycle_id).values_list(
+            "revision", flat=True).first()
     computed = compute(period, rules=rules)
     rules_used = rules_to_dict(computed.inputs.rules)
     # A set holds the figures of one plan version under one set of rules: when either has
@@ -361,19 +380,23 @@ def update_results(period: Period, user: Any = None, reason: str = "",
     _write_indicators(current, period, computed)
     _write_nodes(current, computed)
     live.keep(period.pk, live.Kept(
-        (current.pk, current.created_at, _revision(body)), computed,
+        (current.pk, current.created_at, revision or 0), computed,
         {str(i): pk for i, pk in current.indicators.values_list("indicator_id", "pk")},
         {(t, k): pk for t, k, pk in current.nodes.values_list("tree", "key", "pk")},
     ))
     return current, computed
 
 
-def _catch_up(period: Period, result_set: ResultSet, body: dict[str, Any]) -> Computed | None:
+def _catch_up(period: Period, result_set: Any) -> Computed | None:
     """Bring the kept computation of the period up to its stored inputs and write what moved;
-    None when there is none that a full computation would agree with."""
-    kept = live.find(period.pk, (result_set.pk, result_set.created_at, _revision(body)))
-    if kept is None or body["in_force"] != result_set.version_id or \
-            result_set.rules != rules_to_dict(rules_from_dict(body["scoring_rules"])):
+    None when there is none that a full computation would agree with.
+
+    ``result_set`` is the current set as ``update_results`` reads it, with the body's rules
+    and revision and the plan version in force."""
+    stamp = (result_set.pk, result_set.created_at, result_set.inputs_revision or 0)
+    kept = live.find(period.pk, stamp)
+    if kept is None or result_set.in_force != result_set.version_id or \
+            result_set.rules != rules_to_dict(rules_from_dict(result_set.body_rules)):
         return None
     computed = kept.computed
     computation = computed.computation
@@ -382,7 +405,8 @@ def _catch_up(period: Period, result_set: ResultSet, body: dict[str, Any]) -> Co
             previous_year(period.cycle) != state.previous:
         return None
     inputs = computed.inputs
-    values, reasons = measured(period, inputs.names, inputs.budgets, inputs.direct)
+    values, reasons = measured(period, inputs.names, inputs.budgets, inputs.variables,
+                               inputs.direct)
     changed = [name for name in values.keys() | state.values.keys()
                if values.get(name) != state.values.get(name)
                or reasons.get(name) != state.reasons.get(name)]
@@ -406,10 +430,6 @@ def _catch_up(period: Period, result_set: ResultSet, body: dict[str, Any]) -> Co
         live.forget(period.pk)
         return None
     return computed
-
-
-def _revision(body: dict[str, Any]) -> int:
-    return body["inputs_revision__revision"] or 0  # no row: nothing changed since it was made
 
 
 def _update_rows(model: Any, names: Iterable[str], rows: list[tuple[int, dict[str, Any]]],

@@ -213,7 +213,7 @@ def trend(cycle: Cycle, keys: list[str]) -> dict[str, Any]:
     series: dict[str, list[float | None]] = defaultdict(list)
     labels: dict[str, str] = {}
     for period in periods:
-        current = period.result_sets.filter(current=True).first()
+        current = current_results(period)
         found = {n.key: n for n in current.nodes.filter(tree="strategy", key__in=keys)} \
             if current else {}
         for key in keys:

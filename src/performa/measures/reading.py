@@ -20,7 +20,8 @@ def current_results(period: Period | None) -> ResultSet | None:
     """The period's current result set, as stored; None when nothing was computed yet."""
     if period is None:
         return None
-    return period.result_sets.filter(current=True).first()
+    # By id: the model's ordering would join period, cycle and body to sort one row.
+    return period.result_sets.filter(current=True).order_by("-pk").first()
 
 
 def refresh_after_change(periods: Any, reason: str) -> int:
