@@ -13,6 +13,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
+from performa.cells import SHEET_NAME_MAX, sheet_name
+
 from .model import Document, Heading, PageBreak, Table
 
 # format → (module, content type, file extension, label shown to users)
@@ -46,9 +48,6 @@ DEMO_EXPLANATION = (
     "non sono dati dell'ente."
 )
 
-# Characters Excel and LibreOffice refuse in a sheet name, and their length limit.
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-SHEET_MAX = 31
 WIDE_COLUMNS = 10
 
 
@@ -87,13 +86,12 @@ def sheet_names(tables: Sequence[Table]) -> list[str]:
     taken: set[str] = set()
     for index, table in enumerate(tables, start=1):
         base = table.sheet or table.caption or f"Tabella {index}"
-        base = " ".join(_SHEET_FORBIDDEN.sub(" ", base).split()).strip("'")
-        base = base or f"Tabella {index}"
-        name = base[:SHEET_MAX].rstrip()
+        base = sheet_name(base) or f"Tabella {index}"
+        name = base[:SHEET_NAME_MAX].rstrip()
         counter = 2
         while name.casefold() in taken:
             suffix = f" ({counter})"
-            name = base[: SHEET_MAX - len(suffix)].rstrip() + suffix
+            name = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
             counter += 1
         taken.add(name.casefold())
         names.append(name)

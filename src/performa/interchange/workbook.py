@@ -9,35 +9,25 @@ its area or strategic objective, an indicator its operational objective) and ref
 from older templates, without the ``Variabili`` sheet or the indicator columns ``Chiave``,
 ``Andamento`` and ``Rilevato alle date``, still load (no variables; the dataclass defaults).
 
-Every value is written as text, as printed (``"12,5%"``, ``"n.d."``, ``"30/11/2022"``). When a
-user types a number or a date, the spreadsheet stores a number; the loader turns it back into
-Italian text with one rule for both formats, the values file's too (``performa.cells``):
-
-- a number becomes its Italian decimal form with the digits the value has (at most 15
-  significant ones, so float noise disappears) and no thousands separator: ``60`` → ``"60"``,
-  ``12.5`` → ``"12,5"``, ``1500`` → ``"1500"``;
-- a number shown as a percentage is multiplied by 100: ``0.125`` → ``"12,5%"`` whatever the
-  number of decimals of the cell format (digits are never rounded away);
-- a number shown in euro becomes ``"€ 20.000,00"`` (thousands separator, two decimals);
-- a date becomes ``"30/11/2022"`` (``"30/11/2022 09:30"`` when it has a time), a time ``"09:30"``;
-- a TRUE/FALSE cell becomes ``"si"`` / ``"no"``;
-- a cell holding a spreadsheet error (``#DIV/0!``) is refused.
-
-Formulas are read through the value the spreadsheet computed and saved.
+Every value is written as text, as printed (``"12,5%"``, ``"n.d."``, ``"30/11/2022"``), in
+cells formatted as text, so what the office types there stays text too. When a user types a
+number or a date all the same, the spreadsheet stores a number; the loader turns it back into
+Italian text by the one rule of every spreadsheet reader (``performa.cells``: ``0.125`` shown
+as a percent is ``"12,5%"``, ``1500`` is ``"1500"``, a date ``"30/11/2022"``, TRUE ``"si"``).
+A cell holding a spreadsheet error (``#DIV/0!``) is refused; a formula is read through the
+value the spreadsheet computed and saved.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
 from typing import Any
 
 from performa import filelimits
-from performa.cells import cell_text, datetime_text, money_text, number_text, percent_text
+from performa.cells import Sheet, is_long, ods, text_cell, xlsx
 from performa.plans.document import (
     Assignment,
     FundShare,
@@ -204,9 +194,6 @@ _TARGET_HEADER = re.compile(r"target\b\s*(.*)", re.IGNORECASE)
 _YEAR = re.compile(r"[0-9]{4}")
 _TRIENNIUM = re.compile(r"([0-9]{4})\s*[-–/]\s*([0-9]{4})")
 
-_MIN_WIDTH = 8
-_MAX_WIDTH = 60
-
 
 # --------------------------------------------------------------------------------------------
 # Public API
@@ -214,7 +201,7 @@ _MAX_WIDTH = 60
 
 def dump_xlsx(doc: PlanDocument) -> bytes:
     """The plan as an Excel workbook (every cell text, bold frozen headers)."""
-    return _write_xlsx(_plan_to_sheets(doc))
+    return xlsx.write(_plan_to_sheets(doc))
 
 
 def load_xlsx(data: bytes) -> PlanDocument:
@@ -224,7 +211,7 @@ def load_xlsx(data: bytes) -> PlanDocument:
 
 def dump_ods(doc: PlanDocument) -> bytes:
     """The plan as an OpenDocument spreadsheet (every cell a string cell)."""
-    return _write_ods(_plan_to_sheets(doc))
+    return ods.write(_plan_to_sheets(doc))
 
 
 def load_ods(data: bytes) -> PlanDocument:
@@ -236,39 +223,25 @@ def load_ods(data: bytes) -> PlanDocument:
 # Plan → sheets (format-independent)
 
 
-@dataclass
-class _SheetOut:
-    name: str
-    rows: list[list[str]]
-    header_rows: set[int] = field(default_factory=lambda: {0})  # 0-based, shown in bold
-
-    def widths(self) -> list[int]:
-        count = max((len(row) for row in self.rows), default=0)
-        widths = [_MIN_WIDTH] * count
-        for index, row in enumerate(self.rows):
-            for col, value in enumerate(row):
-                longest = max((len(line) for line in value.split("\n")), default=0)
-                extra = 4 if index in self.header_rows else 2  # bold text is wider
-                widths[col] = max(widths[col], min(_MAX_WIDTH, longest + extra))
-        return widths
-
-    def wrapped_columns(self) -> set[int]:
-        """Columns with long or multi-line text: wrapped, aligned to the top."""
-        wrapped: set[int] = set()
-        for index, row in enumerate(self.rows):
-            if index in self.header_rows:
-                continue
-            for col, value in enumerate(row):
-                if "\n" in value or len(value) > _MAX_WIDTH:
-                    wrapped.add(col)
-        return wrapped
+def _sheet(name: str, rows: list[list[str]], header_rows: tuple[int, ...] = (0,)) -> Sheet:
+    """A sheet of the template: every cell text (``performa.cells`` formats even the empty
+    ones as text), bold frozen headers, and a column with long text wrapped as a whole."""
+    wrapped = {
+        col
+        for index, row in enumerate(rows)
+        if index not in header_rows
+        for col, value in enumerate(row)
+        if is_long(value)
+    }
+    cells = [[text_cell(value) for value in row] for row in rows]
+    return Sheet(name, cells, bold_rows=header_rows, wrapped_columns=wrapped, template=True)
 
 
 def _yes_no_text(flag: bool) -> str:
     return "si" if flag else "no"
 
 
-def _plan_to_sheets(doc: PlanDocument) -> list[_SheetOut]:
+def _plan_to_sheets(doc: PlanDocument) -> list[Sheet]:
     version = doc.version
     start, end = doc.triennium
     plan_rows = [
@@ -374,15 +347,15 @@ def _plan_to_sheets(doc: PlanDocument) -> list[_SheetOut]:
     ] + [[share.strategic_objective, share.amount] for share in fund.shares]
 
     return [
-        _SheetOut(SHEET_PLAN, plan_rows),
-        _SheetOut(SHEET_AREAS, area_rows),
-        _SheetOut(SHEET_STRATEGIC, strategic_rows),
-        _SheetOut(SHEET_OPERATIONAL, operational_rows),
-        _SheetOut(SHEET_INDICATORS, indicator_rows),
-        _SheetOut(SHEET_ORG_UNITS, org_rows),
-        _SheetOut(SHEET_VARIABLES, variable_rows),
-        _SheetOut(SHEET_ASSIGNMENTS, assignment_rows),
-        _SheetOut(SHEET_FUND, fund_rows, header_rows={0, 4}),
+        _sheet(SHEET_PLAN, plan_rows),
+        _sheet(SHEET_AREAS, area_rows),
+        _sheet(SHEET_STRATEGIC, strategic_rows),
+        _sheet(SHEET_OPERATIONAL, operational_rows),
+        _sheet(SHEET_INDICATORS, indicator_rows),
+        _sheet(SHEET_ORG_UNITS, org_rows),
+        _sheet(SHEET_VARIABLES, variable_rows),
+        _sheet(SHEET_ASSIGNMENTS, assignment_rows),
+        _sheet(SHEET_FUND, fund_rows, header_rows=(0, 4)),
     ]
 
 
@@ -845,56 +818,13 @@ def _sheets_to_plan(sheet_list: Sequence[_SheetIn]) -> PlanDocument:
 
 
 # --------------------------------------------------------------------------------------------
-# Numbers and dates typed by users → Italian text
-
-
-# One rule for every spreadsheet reader: performa.cells (number_text, percent_text,
-# money_text, datetime_text, cell_text), shared with the values file of performa values import.
-
-
-# --------------------------------------------------------------------------------------------
-# XLSX (openpyxl)
-
-
-def _write_xlsx(sheets: Sequence[_SheetOut]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    workbook = Workbook()
-    for default_sheet in list(workbook.worksheets):
-        workbook.remove(default_sheet)
-    for sheet in sheets:
-        ws = workbook.create_sheet(sheet.name)
-        wrapped = sheet.wrapped_columns()
-        for row_index, row in enumerate(sheet.rows):
-            for col_index, value in enumerate(row):
-                cell = ws.cell(row=row_index + 1, column=col_index + 1)
-                if value:
-                    cell.value = value
-                    # Text, even "= si" or "=A1" (openpyxl would make a formula of it).
-                    cell.data_type = "s"
-                cell.number_format = "@"  # what the office types there stays text
-                if row_index in sheet.header_rows:
-                    cell.font = bold
-                elif col_index in wrapped:
-                    cell.alignment = wrap
-        for col_index, width in enumerate(sheet.widths()):
-            ws.column_dimensions[_column_letter(col_index)].width = width
-        ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+# XLSX (openpyxl; cells read and written by performa.cells, one rule for every spreadsheet)
 
 
 def _xlsx_cell(cell: Any) -> _Cell:
-    value = cell.value
-    if value is None:
-        return ""
-    if getattr(cell, "data_type", None) == "e":
-        return _Bad(f"la cella contiene l'errore «{value}»: correggere la formula o il valore")
-    return cell_text(value, str(getattr(cell, "number_format", "") or ""))
+    if xlsx.is_error(cell):
+        return _Bad(f"la cella contiene l'errore «{cell.value}»: correggere la formula o il valore")
+    return xlsx.text(cell)
 
 
 def _limit_error(error: filelimits.FileLimitError, what: str) -> InterchangeError:
@@ -909,10 +839,8 @@ def _read_xlsx(data: bytes) -> list[_SheetIn]:
     """Every sheet's non-empty rows, streamed (openpyxl read-only) after the file limits.
 
     The limits (size, zip bomb, declared and actual rows and columns) are checked on the raw
-    zip first, in constant memory; then openpyxl streams the rows. Its read-only mode sizes
-    rows by the ``<dimension>`` the file declares, which some programs write wrong (too small
-    would drop cells), so the declared size is only used for the refusal and each row is read
-    as long as it really is.
+    zip first, in constant memory; then openpyxl streams the rows, each as long as it really
+    is (``performa.cells.xlsx.rows``): the declared size is only used for the refusal.
     """
     from xml.etree.ElementTree import ParseError
 
@@ -936,9 +864,8 @@ def _read_xlsx(data: bytes) -> list[_SheetIn]:
     sheets: list[_SheetIn] = []
     try:
         for ws in workbook.worksheets:
-            ws.reset_dimensions()  # read-only sheets: forget the declared size (see above)
             rows: list[tuple[int, list[_Cell]]] = []
-            for row_number, row in enumerate(ws.iter_rows(), start=1):
+            for row_number, row in xlsx.rows(ws):
                 if row_number > filelimits.MAX_ROWS:  # the scan refused such rows already
                     raise InterchangeError(
                         _cell_location(ws.title, row_number),
@@ -961,232 +888,41 @@ def _read_xlsx(data: bytes) -> list[_SheetIn]:
 
 
 # --------------------------------------------------------------------------------------------
-# ODS (written with odfpy, read with ElementTree)
+# ODS (written by performa.cells with odfpy; streamed here with ElementTree, each cell read by
+# performa.cells)
 
-_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 _ROW_GROUPS = {"table-header-rows", "table-rows", "table-row-group"}
-_ODS_CM_PER_CHAR = 0.21
 # A non-empty row or cell repeated more times than this is refused (a user who filled a whole
-# column by mistake), instead of building millions of records.
+# column by mistake), instead of building millions of records; so is a run of more spaces.
 _ODS_MAX_REPEAT = 10_000
-
-
-def _add_ods_text(paragraph: Any, line: str) -> None:
-    """Write one line into a text:p keeping every space (ODF collapses plain runs)."""
-    from odf.text import S, Tab
-
-    pieces = re.split(r"( +|\t)", line)
-    last = len(pieces) - 1
-    for index, piece in enumerate(pieces):
-        if not piece:
-            continue
-        if piece == "\t":
-            paragraph.addElement(Tab())
-        elif piece.startswith(" "):
-            if len(piece) == 1 and 0 < index < last:
-                paragraph.addText(" ")  # a single space between words
-            else:
-                paragraph.addElement(S(c=len(piece)))
-        else:
-            paragraph.addText(piece)
-
-
-def _ods_freeze_settings(document: Any, names: Sequence[str]) -> None:
-    """Freeze the first row of every sheet (LibreOffice view settings)."""
-    from odf.config import (
-        ConfigItem,
-        ConfigItemMapEntry,
-        ConfigItemMapIndexed,
-        ConfigItemMapNamed,
-        ConfigItemSet,
-    )
-
-    def item(name: str, kind: str, value: str) -> Any:
-        element = ConfigItem(name=name, type=kind)
-        element.addText(value)
-        return element
-
-    view_settings = ConfigItemSet(name="ooo:view-settings")
-    views = ConfigItemMapIndexed(name="Views")
-    view = ConfigItemMapEntry()
-    view.addElement(item("ViewId", "string", "view1"))
-    tables = ConfigItemMapNamed(name="Tables")
-    for name in names:
-        entry = ConfigItemMapEntry(name=name)
-        for key, kind, value in (
-            ("HorizontalSplitMode", "short", "0"),
-            ("VerticalSplitMode", "short", "2"),
-            ("HorizontalSplitPosition", "int", "0"),
-            ("VerticalSplitPosition", "int", "1"),
-            ("ActiveSplitRange", "short", "2"),
-            ("PositionLeft", "int", "0"),
-            ("PositionRight", "int", "0"),
-            ("PositionTop", "int", "0"),
-            ("PositionBottom", "int", "1"),
-        ):
-            entry.addElement(item(key, kind, value))
-        tables.addElement(entry)
-    view.addElement(tables)
-    view.addElement(item("ActiveTable", "string", names[0] if names else ""))
-    views.addElement(view)
-    view_settings.addElement(views)
-    document.settings.addElement(view_settings)
-
-
-def _write_ods(sheets: Sequence[_SheetOut]) -> bytes:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.style import Style, TableCellProperties, TableColumnProperties, TextProperties
-    from odf.table import Table, TableCell, TableColumn, TableRow
-    from odf.text import P
-
-    document = OpenDocumentSpreadsheet()
-    header_style = Style(name="Intestazione", family="table-cell")
-    header_style.addElement(
-        TextProperties(fontweight="bold", fontweightasian="bold", fontweightcomplex="bold")
-    )
-    document.automaticstyles.addElement(header_style)
-    wrap_style = Style(name="TestoLungo", family="table-cell")
-    wrap_style.addElement(TableCellProperties(wrapoption="wrap", verticalalign="top"))
-    document.automaticstyles.addElement(wrap_style)
-    column_styles: dict[int, Any] = {}
-
-    def column_style(width: int) -> Any:
-        if width not in column_styles:
-            style = Style(name=f"colonna{width}", family="table-column")
-            style.addElement(TableColumnProperties(columnwidth=f"{width * _ODS_CM_PER_CHAR:.2f}cm"))
-            document.automaticstyles.addElement(style)
-            column_styles[width] = style
-        return column_styles[width]
-
-    for sheet in sheets:
-        table = Table(name=sheet.name)
-        for width in sheet.widths():
-            table.addElement(TableColumn(stylename=column_style(width)))
-        wrapped = sheet.wrapped_columns()
-        for row_index, row in enumerate(sheet.rows):
-            table_row = TableRow()
-            for col_index, value in enumerate(row):
-                style = None
-                if row_index in sheet.header_rows:
-                    style = header_style
-                elif col_index in wrapped:
-                    style = wrap_style
-                attributes: dict[str, Any] = {} if style is None else {"stylename": style}
-                if not value:
-                    cell = TableCell(**attributes)
-                else:
-                    cell = TableCell(valuetype="string", **attributes)
-                    for line in value.split("\n"):
-                        paragraph = P()
-                        _add_ods_text(paragraph, line)
-                        cell.addElement(paragraph)
-                table_row.addElement(cell)
-            if not row:
-                table_row.addElement(TableCell())  # a row holds at least one cell
-            table.addElement(table_row)
-        document.spreadsheet.addElement(table)
-    _ods_freeze_settings(document, [sheet.name for sheet in sheets])
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
 
 
 # Reading streams content.xml (ElementTree's iterparse) one row at a time instead of loading
 # it with odfpy, whose object tree costs about a kilobyte per XML element: a 1 MB file of
 # empty cells took 29 s and 1 GB. Each row is read when its end tag arrives and then dropped.
 
-_TABLE = f"{{{_TABLE_NS}}}table"
-_TABLE_NAME = f"{{{_TABLE_NS}}}name"
-_TABLE_ROW = f"{{{_TABLE_NS}}}table-row"
-_ROW_GROUP_TAGS = frozenset(f"{{{_TABLE_NS}}}{group}" for group in _ROW_GROUPS)
-_CELL_TAGS = (f"{{{_TABLE_NS}}}table-cell", f"{{{_TABLE_NS}}}covered-table-cell")
-_SPREADSHEET = f"{{{_OFFICE_NS}}}spreadsheet"
-_BODY = f"{{{_OFFICE_NS}}}body"
-_PARAGRAPH_TAGS = (f"{{{_TEXT_NS}}}p", f"{{{_TEXT_NS}}}h")
-_SPACES = f"{{{_TEXT_NS}}}s"
-_SPACES_COUNT = f"{{{_TEXT_NS}}}c"
-_TAB = f"{{{_TEXT_NS}}}tab"
-_LINE_BREAK = f"{{{_TEXT_NS}}}line-break"
-_NOT_THE_VALUE = (f"{{{_OFFICE_NS}}}annotation", f"{{{_TEXT_NS}}}note")  # comments, notes
-
-
-class _TooManySpaces(ValueError):
-    pass
-
-
-def _ods_inline_text(node: Any) -> str:
-    parts = [node.text or ""]
-    for child in node:
-        if child.tag == _SPACES:
-            count_text = child.get(_SPACES_COUNT) or "1"
-            count = int(count_text) if count_text.isdigit() else 1
-            if count > _ODS_MAX_REPEAT:
-                raise _TooManySpaces(count)
-            parts.append(" " * max(count, 1))
-        elif child.tag == _TAB:
-            parts.append("\t")
-        elif child.tag == _LINE_BREAK:
-            parts.append("\n")
-        elif child.tag not in _NOT_THE_VALUE:
-            parts.append(_ods_inline_text(child))  # span, a, …
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-def _ods_shown_text(cell: Any) -> str:
-    return "\n".join(_ods_inline_text(child) for child in cell if child.tag in _PARAGRAPH_TAGS)
-
-
-_ODS_TIME = re.compile(r"-?PT(\d+)H(\d+)M(\d+)(?:[.,]\d+)?S")
-_VALUE_TYPE = f"{{{_OFFICE_NS}}}value-type"
-_VALUE = f"{{{_OFFICE_NS}}}value"
-_CURRENCY = f"{{{_OFFICE_NS}}}currency"
-_DATE_VALUE = f"{{{_OFFICE_NS}}}date-value"
-_TIME_VALUE = f"{{{_OFFICE_NS}}}time-value"
-_BOOLEAN_VALUE = f"{{{_OFFICE_NS}}}boolean-value"
+_TABLE = f"{{{ods.TABLE_NS}}}table"
+_TABLE_NAME = f"{{{ods.TABLE_NS}}}name"
+_TABLE_ROW = f"{{{ods.TABLE_NS}}}table-row"
+_ROW_GROUP_TAGS = frozenset(f"{{{ods.TABLE_NS}}}{group}" for group in _ROW_GROUPS)
+_CELL_TAGS = (f"{{{ods.TABLE_NS}}}table-cell", f"{{{ods.TABLE_NS}}}covered-table-cell")
+_SPREADSHEET = f"{{{ods.OFFICE_NS}}}spreadsheet"
+_BODY = f"{{{ods.OFFICE_NS}}}body"
 
 
 def _ods_cell(cell: Any) -> _Cell:
-    kind = cell.get(_VALUE_TYPE)
     try:
-        shown = _ods_shown_text(cell)
-    except _TooManySpaces as exc:
+        return ods.text(cell, max_spaces=_ODS_MAX_REPEAT)
+    except ods.TooManySpaces as exc:
         return _Bad(
-            f"la cella contiene {filelimits.italian_count(int(str(exc)))} spazi di fila, oltre "
+            f"la cella contiene {filelimits.italian_count(exc.count)} spazi di fila, oltre "
             f"il limite di {filelimits.italian_count(_ODS_MAX_REPEAT)}"
         )
-    try:
-        if kind in ("float", "percentage", "currency"):
-            value = Decimal(cell.get(_VALUE))
-            if kind == "percentage":
-                return percent_text(value)
-            if kind == "currency":
-                currency = cell.get(_CURRENCY) or "EUR"
-                return money_text(value) if currency.upper() == "EUR" else shown
-            return number_text(value)
-        if kind == "date":
-            text = cell.get(_DATE_VALUE) or ""
-            if "T" in text:
-                return datetime_text(dt.datetime.fromisoformat(text))
-            return datetime_text(dt.date.fromisoformat(text))
-        if kind == "time":
-            match = _ODS_TIME.fullmatch(cell.get(_TIME_VALUE) or "")
-            if match:
-                hours, minutes, seconds = (int(group) for group in match.groups())
-                return f"{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
-            return shown
-        if kind == "boolean":
-            return "si" if cell.get(_BOOLEAN_VALUE) == "true" else "no"
-    except (InvalidOperation, TypeError, ValueError):
-        return shown
-    return shown
 
 
 def _repeat(node: Any, attribute: str) -> int:
-    text = node.get(f"{{{_TABLE_NS}}}{attribute}")
+    text = node.get(f"{{{ods.TABLE_NS}}}{attribute}")
     try:
         count = int(text) if text else 1
     except ValueError:
@@ -1213,7 +949,7 @@ def _ods_row(table: _OdsTable, row: Any) -> None:
             continue
         cell_repeat = _repeat(cell, "number-columns-repeated")
         # Most cells of a sheet are empty: no value type, no text.
-        value = _ods_cell(cell) if len(cell) or cell.get(_VALUE_TYPE) else ""
+        value = _ods_cell(cell) if len(cell) or cell.get(ods.VALUE_TYPE) else ""
         if _filled(value):
             if cell_repeat > _ODS_MAX_REPEAT:
                 raise InterchangeError(

@@ -25,7 +25,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from performa import audit, filelimits
-from performa.cells import cell_text
+from performa.cells import xlsx
 from performa.engine.values import ValueParseError, parse_value
 from performa.plans.models import Body, Indicator, Variable
 from performa.text import refuse_nul
@@ -114,16 +114,15 @@ def _xlsx_table(data: bytes) -> list[list[str]]:
                                      "leggibile") from None
     try:
         sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # sized by its rows, not by the <dimension> it declares
         table: list[list[str]] = []
         # Cells, not values_only: the number format says what a number means (0.125 shown
         # as 12,5% is "12,5%", not "0,125", which under a % unit would be 0,125%).
-        for number, row in enumerate(sheet.iter_rows(), start=1):
+        for number, row in xlsx.rows(sheet):  # sized by its rows, not by its <dimension>
             if number > filelimits.MAX_ROWS:  # the scan refused such rows already
                 raise filelimits.FileLimitError(
                     f"oltre il limite di {filelimits.italian_count(filelimits.MAX_ROWS)} righe",
                     sheet=sheet.title, row=number)
-            table.append([cell_text(c.value, c.number_format) for c in row])
+            table.append([xlsx.text(c) for c in row])
         return table
     except (filelimits.FileLimitError, ValuesFileError):
         raise

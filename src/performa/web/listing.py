@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 
+from performa import cells
 from performa.engine.values import format_number
 
 SORT = "ordina"
@@ -47,8 +48,6 @@ FORMATS = {
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_FLOAT_DECIMALS = 2
-# "€ 150.000,00", "-6,3%", "1.500": the decimals shown decide the spreadsheet's format.
-ITALIAN_FIGURE = re.compile(r"(?:€\s*)?-?[\d.]+(?:,(\d{1,6}))?\s*%?")
 
 
 @dataclass(frozen=True)
@@ -307,52 +306,21 @@ def _is_number(value: Any) -> bool:
 
 def to_xlsx(found: Table) -> bytes:
     """Real numbers and dates where the value is one, formatted as the page shows them."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = (re.sub(r"[\[\]:*?/\\]", " ", found.caption) or "Elenco")[:31]
-    sheet.append([c.label for c in found.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for number, row in enumerate(found.rows, start=2):
-        for index, column in enumerate(found.columns, start=1):
-            _xlsx_cell(sheet.cell(row=number, column=index), column, row)
-    for index, column in enumerate(found.columns, start=1):
-        longest = max([len(column.label)] + [len(column.text(r)) for r in found.rows[:200]])
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest, 8) + 2, 60)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return cells.xlsx.write([_sheet(found)])
 
 
-def _xlsx_cell(cell: Any, column: Column, row: Any) -> None:
+def _sheet(found: Table) -> cells.Sheet:
+    """The list as one sheet: the header, then each row as the page shows it (``98%`` stays a
+    percent, ``€ 150.000`` an amount, a date a date; n.d. and any text stay text, which
+    Excel's sums and averages skip)."""
+    title = cells.sheet_name(found.caption)[: cells.SHEET_NAME_MAX].rstrip() or "Elenco"
+    header = [cells.text_cell(column.label) for column in found.columns]
+    lines = [[_export_cell(column, row) for column in found.columns] for row in found.rows]
+    return cells.Sheet(title, [header, *lines])
+
+
+def _export_cell(column: Column, row: Any) -> cells.Cell:
     value = column.value(row)
-    text = column.text(row)
-    if _is_number(value):
-        cell.value = float(value) if isinstance(value, Decimal) else value
-        cell.number_format = _number_format(value, text)
-    elif isinstance(value, datetime):
-        cell.value = (value.astimezone(ROME) if value.tzinfo else value).replace(tzinfo=None)
-        cell.number_format = "DD/MM/YYYY HH:MM"
-    elif isinstance(value, date):
-        cell.value = value
-        cell.number_format = "DD/MM/YYYY"
-    else:  # text, and n.d. as written (Excel's sums and averages skip text cells)
-        cell.value = text
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-
-
-def _number_format(value: Any, text: str) -> str:
-    """The Excel format matching the text on screen: 98% stays a percent, € an amount."""
-    figure = ITALIAN_FIGURE.fullmatch(text.strip())
-    decimals = len(figure.group(1) or "") if figure else 0
-    fraction = "." + "0" * decimals if decimals else ""
-    if text.endswith("%"):
-        return f"0{fraction}%"
-    if text.startswith("€"):
-        return f'"€ "#,##0{fraction}'
-    return f"#,##0{fraction}"
+    if isinstance(value, datetime) and value.tzinfo:
+        value = value.astimezone(ROME).replace(tzinfo=None)  # spreadsheets have no time zones
+    return cells.value_cell(value, column.text(row))

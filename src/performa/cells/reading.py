@@ -1,25 +1,10 @@
-"""Spreadsheet cells → the Italian text a value is written as: one rule for every reader.
+"""A spreadsheet cell's value and number format → the Italian text the engine reads.
 
-A planning office types ``12,5%`` in Excel, which stores the number 0.125 with a percent
-number format; ``129000`` shown as ``€ 129.000,00``; a date as a serial number with a date
-format. Whatever reads a spreadsheet — the plan workbook (``performa.interchange.workbook``,
-XLSX and ODS) and the values file of ``performa values import``
-(``performa.measures.values_file``) — turns such cells back into the text the engine reads
-(``performa.engine.values``), and the **number format decides** what the number means:
-
-- a percent format: value × 100 with ``%`` (``0.125`` → ``"12,5%"``, never ``"0,125"``, which
-  under a ``%`` unit would be read as 0,125%);
-- a euro format: ``"€ 129.000,00"``;
-- a date or time (openpyxl gives them as ``datetime``): ``"30/11/2022"``, ``"09:30"``;
-- any other number: its Italian decimal form with the digits it has (``"12,5"``, ``"1500"``);
-- TRUE / FALSE: ``"si"`` / ``"no"``.
-
-Why a top-level module: ``measures`` sits below ``interchange`` in the layers (engine < catalog
-< plans < accounts < measures < interchange < …), so neither reader can hold the rule for the
-other, and the engine reads texts, not spreadsheets. Like ``performa.filelimits`` it imports
-nothing of Performa, no Django and no openpyxl: callers pass the cell's value and its number
-format string. Documented in ``docs/interchange.md`` («Numbers and dates typed in a
-spreadsheet»).
+The number format decides what a number means (``0.125`` under ``0.0%`` is ``"12,5%"``);
+the rule and its reasons are in the package's docstring (``performa.cells``) and in
+``docs/interchange.md`` («Numbers and dates typed in a spreadsheet»). Callers pass the
+cell's value and its number format string: no openpyxl here (``xlsx`` and ``ods`` adapt the
+libraries' cells).
 """
 
 from __future__ import annotations
