@@ -227,8 +227,13 @@ def test_xlsx_one_sheet_per_table(files: dict[str, bytes]) -> None:
     sheet = workbook["01_01_02"]
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0] == HEADER
-    assert values[1] == ROWS[0]  # figures as shown: text, not numbers
-    assert values[5][0] == "Totale" and values[5][5] == "100,0%"
+    # Figures are numbers Excel can sum, shown as the document shows them; the rest is text.
+    assert values[1] == ["Bando PID", "Volume", "n.", 426, "≥ 80", 0.25]
+    assert [sheet[ref].number_format for ref in ("D2", "D3", "D4", "F2")] == [
+        "#,##0", "#,##0.0", "0%", "0.0%"]
+    assert sheet["E2"].data_type == "s"
+    assert values[5][0] == "Totale" and values[5][5] == 1
+    assert sheet["F6"].number_format == "0.0%"
     assert values[7][0] == f"[1] {FOOTNOTE}"
     assert sheet["A1"].font.bold and sheet["F6"].font.bold and not sheet["A2"].font.bold
     assert sheet.freeze_panes == "A2"
@@ -239,9 +244,53 @@ def test_ods_one_sheet_per_table(files: dict[str, bytes]) -> None:
     assert list(tables) == ["Frontespizio", "01_01_02", "Pesi per area"]
     assert ["Ente", BODY] in tables["Frontespizio"]
     assert tables["01_01_02"][0] == HEADER
-    assert tables["01_01_02"][1:6] == ROWS
+    assert tables["01_01_02"][1:6] == ROWS  # what each cell shows
     assert tables["01_01_02"][7] == [f"[1] {FOOTNOTE}"]
     assert tables["Pesi per area"][1] == ["Promozione e sviluppo economico", "60%"]
+
+
+def test_ods_figures_are_typed_and_headers_frozen(files: dict[str, bytes]) -> None:
+    from odf.namespaces import OFFICENS
+    from odf.opendocument import load
+    from odf.table import Table as OdfTable
+    from odf.table import TableCell, TableRow
+
+    document = load(io.BytesIO(files["ods"]))
+    sheet = next(t for t in document.getElementsByType(OdfTable)
+                 if t.getAttribute("name") == "01_01_02")
+    bando = sheet.getElementsByType(TableRow)[1].getElementsByType(TableCell)
+    assert [(c.getAttrNS(OFFICENS, "value-type"), c.getAttrNS(OFFICENS, "value"))
+            for c in bando] == [("string", None), ("string", None), ("string", None),
+                                ("float", "426"), ("string", None), ("percentage", "0.250")]
+    settings = zipfile.ZipFile(io.BytesIO(files["ods"])).read("settings.xml").decode()
+    assert 'config:name="01_01_02"' in settings and 'config:name="Frontespizio"' not in settings
+
+
+def test_sheets_read_back_as_the_document_shows_them(files: dict[str, bytes]) -> None:
+    """Through the one reading rule (performa.cells), each figure of a document sheet is the
+    value of the document's text: «25,0%» is read 25%, «426» 426, and text stays text."""
+    from xml.etree import ElementTree
+
+    from openpyxl import load_workbook
+
+    from performa.cells import ods, xlsx
+    from performa.engine.values import parse_value
+
+    sheet = load_workbook(io.BytesIO(files["xlsx"]))["01_01_02"]
+    from_xlsx = [[xlsx.text(cell) for cell in row] for row in sheet.iter_rows(min_row=2,
+                                                                               max_row=6)]
+    with zipfile.ZipFile(io.BytesIO(files["ods"])) as archive:
+        content = ElementTree.fromstring(archive.read("content.xml"))  # noqa: S314 (ours)
+    table = next(t for t in content.iter(f"{{{ods.TABLE_NS}}}table")
+                 if t.get(f"{{{ods.TABLE_NS}}}name") == "01_01_02")
+    from_ods = [[ods.text(cell, max_spaces=10) for cell in row]
+                for row in table.iter(f"{{{ods.TABLE_NS}}}table-row")][1:6]
+    assert from_xlsx == from_ods
+    assert from_xlsx[0] == ["Bando PID", "Volume", "n.", "426", "≥ 80", "25%"]
+    for read, shown in zip(sum(from_xlsx, []), sum(ROWS, []), strict=True):
+        if read != shown:  # the same value, without the trailing zeros
+            assert (parse_value(read).kind, parse_value(read).number) == (
+                parse_value(shown).kind, parse_value(shown).number)
 
 
 def test_csv_zip_with_readme(files: dict[str, bytes]) -> None:

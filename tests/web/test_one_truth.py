@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,8 +17,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from performa import cells
 from performa.accounts.access import SYSTEM
 from performa.accounts.models import Membership, Role
+from performa.engine.values import format_percent
 from performa.measures import actions
 from performa.measures.models import Period, ResultSet
 from performa.plans import models as plans
@@ -89,13 +92,23 @@ def _html_row(page: bytes) -> str:
 def _sheet_row(data: bytes) -> str:
     workbook = load_workbook(io.BytesIO(data), read_only=True)
     for sheet in workbook.worksheets:
-        for values in sheet.iter_rows(values_only=True):
-            texts = ["" if v is None else str(v) for v in values]
+        for row in sheet.iter_rows():
+            texts = [_shown(cell) for cell in row]
             if any(t.strip() == "Bando PID" for t in texts):
                 percents = [p for t in texts for p in WHOLE_PERCENT.findall(t)]  # «75% [1]»
                 if percents:
                     return percents[-1]
     raise AssertionError("«Bando PID» con un raggiungimento non trovato")
+
+
+def _shown(cell: Any) -> str:
+    """What Excel shows: a percent is a number with a percent format (0.75 as «0%» is 75%,
+    0.25 as «0.0%» the weight 25,0%); other cells read as every reader of Performa reads them."""
+    number_format = str(cell.number_format or "")
+    if isinstance(cell.value, int | float) and number_format.endswith("%"):
+        decimals = len(number_format.partition(".")[2]) - 1 if "." in number_format else 0
+        return format_percent(cell.value, decimals)
+    return cells.xlsx.text(cell)
 
 
 @pytest.fixture

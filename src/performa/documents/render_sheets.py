@@ -1,16 +1,18 @@
 """XLSX and ODS: one sheet per table, for offices that reuse the figures.
 
-Figures stay text, exactly as the document shows them («12,5%», «≥ 80», «n.d.»): a number
-typed once must read the same in every document (DOMAIN.md §9). The first sheet is the cover
-with an index of the sheets; every table sheet has its header in row 1 (bold, frozen), the
-rows below, and its numbered notes after a blank row. The cells are written by
-``performa.cells``, as every spreadsheet Performa writes.
+A figure is a number or a date the spreadsheet can sum and sort, and shows exactly the text
+of the document: «12,5%» is 0.125 shown as a percent with one decimal, «€ 129.000,00» an
+amount, «30/11/2022» a date (``performa.cells.figure_cell``). Only a figure written the one
+way the engine writes it back is typed, so the cell always shows what every other document
+shows (DOMAIN.md §9): «≥ 80», «n.d.», a code like «011» and a year like «2022» stay text. The
+first sheet is the cover with an index of the sheets; every table sheet has its header in
+row 1 (bold, frozen), the rows below, and its numbered notes after a blank row.
 """
 
 from __future__ import annotations
 
 from performa import cells
-from performa.cells import Cell, Sheet, text_cell
+from performa.cells import Cell, Sheet, figure_cell, text_cell
 
 from .model import Document, Table
 from .render import cover_fields, sheet_names
@@ -53,7 +55,7 @@ def _table_sheet(name: str, table: Table) -> Sheet:
         rows.append([text_cell(text) for text in table.header])
         bold.add(0)
     offset = len(rows)
-    rows += [[text_cell(text) for text in row] for row in table.rows]
+    rows += [[figure_cell(text) for text in row] for row in table.rows]
     bold |= {offset + index for index in table.total_rows if 0 <= index < len(table.rows)}
     # Notes are long single cells: they must not widen the first column.
     widths = cells.column_widths(rows, bold)
