@@ -1,12 +1,14 @@
-"""Lists: filters, sorting with n.d. last, CSV for Italian Excel, XLSX with real numbers."""
+"""Lists: filters, sorting with n.d. last, CSV for Italian Excel, XLSX and ODS with real numbers."""
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import pytest
 from django.http import HttpResponse
@@ -14,6 +16,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from openpyxl import load_workbook
 
+from performa import cells
 from performa.engine.values import format_percent
 from performa.web import listing
 from performa.web.listing import Column, Table
@@ -159,6 +162,30 @@ def test_xlsx_never_writes_a_formula() -> None:
     assert sheet["D2"].value == pytest.approx(-0.0634)
 
 
+def test_xlsx_and_ods_read_back_as_the_page_shows_them() -> None:
+    """Through the reading rule every reader of Performa uses (performa.cells), a percent
+    comes back as the page's percent (with the value's own digits), an amount as its value,
+    a date as the page's date; n.d. and text as written."""
+    xlsx_file = listed("?ordina=codice&esporta=xlsx")
+    ods_file = listed("?ordina=codice&esporta=ods")
+    assert isinstance(xlsx_file, HttpResponse) and isinstance(ods_file, HttpResponse)
+    assert ods_file["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert ods_file["Content-Disposition"] == 'attachment; filename="indicatori-30-06.ods"'
+    sheet = load_workbook(io.BytesIO(xlsx_file.content)).active
+    from_xlsx = [[cells.xlsx.text(cell) for cell in row] for row in sheet.iter_rows()]
+    with zipfile.ZipFile(io.BytesIO(ods_file.content)) as archive:
+        content = ElementTree.fromstring(archive.read("content.xml"))  # noqa: S314 (ours)
+    from_ods = [[cells.ods.text(cell, max_spaces=10)
+                 for cell in row.iter(f"{{{cells.ods.TABLE_NS}}}table-cell")]
+                for row in content.iter(f"{{{cells.ods.TABLE_NS}}}table-row")]
+    assert from_xlsx == from_ods
+    assert from_xlsx[1] == ["01_01_02", "Bando PID", "Punto Impresa Digitale", "75%", "150000",
+                            "31/12/2022"]
+    assert from_xlsx[2][3:] == ["n.d.", "150000", "n.d."]
+    assert from_xlsx[-1][1:4] == ["=SOMMA(A1:A9) scritto da un utente", "Segreteria Generale",
+                                  "-6,34%"]  # shown -6,3%: the value's digits are kept
+
+
 def test_partial_renders_labelled_filters_sortable_headers_and_exports() -> None:
     found = listed("?ordina=-raggiungimento&ufficio=Punto+Impresa+Digitale")
     html = render_to_string("web/partials/table.html", {"table": found})
@@ -170,7 +197,7 @@ def test_partial_renders_labelled_filters_sortable_headers_and_exports() -> None
     assert '<a href="/indicatori/01_01_02/">Bando PID</a>' in html
     assert '<td class="text-muted">n.d.</td>' in html  # Scadenza of Customer satisfaction
     assert "3 di 5 righe" in html
-    assert "Esporta CSV" in html and "Esporta XLSX" in html
+    assert "Esporta CSV" in html and "Esporta XLSX" in html and "Esporta ODS" in html
     assert 'href="?ufficio=Punto+Impresa+Digitale&amp;ordina=-raggiungimento&amp;esporta=xlsx"' \
         in html
 

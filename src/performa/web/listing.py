@@ -11,7 +11,7 @@ Usage in a view::
     found = listing.table(request, indicators, columns, caption="Indicatori",
                           filename="indicatori-2022")
     if isinstance(found, HttpResponse):
-        return found  # ?esporta=csv|xlsx
+        return found  # ?esporta=csv|xlsx|ods
     return render(request, "...", {"table": found})
 
 and in the template ``{% include "web/partials/table.html" with table=table %}``. Column keys
@@ -44,6 +44,7 @@ ROME = ZoneInfo("Europe/Rome")
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -172,6 +173,10 @@ class Table:
     def xlsx_url(self) -> str:
         return self.export_url("xlsx")
 
+    @property
+    def ods_url(self) -> str:
+        return self.export_url("ods")
+
 
 def _cell(column: Column, row: Any) -> Cell:
     missing = column.display is None and column.value(row) is None
@@ -236,6 +241,8 @@ def table(request: HttpRequest, rows: Iterable[Any], columns: list[Column], capt
         return _download(to_csv(found), filename, fmt)
     if fmt == "xlsx":
         return _download(to_xlsx(found), filename, fmt)
+    if fmt == "ods":
+        return _download(to_ods(found), filename, fmt)
     return found
 
 
@@ -307,6 +314,11 @@ def _is_number(value: Any) -> bool:
 def to_xlsx(found: Table) -> bytes:
     """Real numbers and dates where the value is one, formatted as the page shows them."""
     return cells.xlsx.write([_sheet(found)])
+
+
+def to_ods(found: Table) -> bytes:
+    """The same sheet in the open format (what LibreOffice, and the law, prefer)."""
+    return cells.ods.write([_sheet(found)])
 
 
 def _sheet(found: Table) -> cells.Sheet:
