@@ -38,7 +38,7 @@ Performa writes»).
 from __future__ import annotations
 
 from . import ods, xlsx
-from .reading import cell_text, datetime_text, money_text, number_text, percent_text
+from .reading import cell_text, datetime_text, number_text, percent_text
 from .writing import (
     MAX_WIDTH,
     MIN_WIDTH,
@@ -64,7 +64,6 @@ __all__ = [
     "datetime_text",
     "figure_cell",
     "is_long",
-    "money_text",
     "number_text",
     "ods",
     "percent_text",

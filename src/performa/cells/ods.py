@@ -18,7 +18,9 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from .reading import datetime_text, money_text, number_text, percent_text
+from performa.engine.values import format_money
+
+from .reading import datetime_text, number_text, percent_text
 from .writing import Cell, Sheet
 
 __all__ = [
@@ -77,7 +79,7 @@ def text(cell: Any, max_spaces: int) -> str:
                 return percent_text(value)
             if kind == "currency":
                 currency = cell.get(_CURRENCY) or "EUR"
-                return money_text(value) if currency.upper() == "EUR" else shown
+                return format_money(value) if currency.upper() == "EUR" else shown
             return number_text(value)
         if kind == "date":
             day = cell.get(_DATE_VALUE) or ""

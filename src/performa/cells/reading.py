@@ -14,7 +14,9 @@ import re
 from decimal import Decimal
 from typing import Final
 
-__all__ = ["cell_text", "datetime_text", "money_text", "number_text", "percent_text"]
+from performa.engine.values import format_money
+
+__all__ = ["cell_text", "datetime_text", "number_text", "percent_text"]
 
 # Quoted text and backslash-escaped characters of a number format show literally: a "%" there
 # does not make the cell a percentage (Excel does not multiply it by 100).
@@ -40,13 +42,6 @@ def number_text(value: int | float | Decimal) -> str:
     if text == "-0":
         text = "0"
     return text.replace(".", ",")
-
-
-def money_text(value: int | float | Decimal) -> str:
-    """``€ 20.000,00``: thousands separator and two decimals, as amounts are printed."""
-    number = Decimal(f"{value:.15g}") if isinstance(value, float) else Decimal(value)
-    text = f"{number:,.2f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return f"€ {text}"
 
 
 def percent_text(value: int | float | Decimal) -> str:
@@ -96,6 +91,6 @@ def cell_text(value: object, number_format: str | None = "") -> str:
         if _is_percent_format(fmt):
             return percent_text(value)
         if _is_euro_format(fmt):
-            return money_text(value)
+            return format_money(value)
         return number_text(value)
     return str(value)
