@@ -30,6 +30,7 @@ from .models import (
     NOT_AVAILABLE_REASON_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     Deviation,
+    IndicatorResult,
     MeasuredValue,
     Period,
     ResourceUse,
@@ -121,9 +122,12 @@ def enter_value(
     if computed is None:  # frozen: cannot happen on an open period, but say nothing moved
         return Entered(stored, [])
     name = owner.name if isinstance(owner, Variable) else computing.direct_name(owner)
-    reading = [int(key) for key in computed.computation.readers(name)]
-    touched = result_set.indicators.filter(indicator__in=reading).select_related("indicator")
-    return Entered(stored, list(touched))
+    # The rows just written, from the computation that wrote them: no need to read them back.
+    return Entered(stored, [
+        IndicatorResult(result_set=result_set, indicator=computed.inputs.indicators[int(key)],
+                        **computing.indicator_fields(period, computed, key))
+        for key in computed.computation.readers(name)
+    ])
 
 
 def _write(user: Any, period: Period, owner: Variable | Indicator, revision: int | None,
