@@ -26,31 +26,14 @@ from performa.interchange.workbook import dump_ods, dump_xlsx, load_ods, load_xl
 from performa.plans.document import PlanDocument
 from performa.plans.errors import InterchangeError
 from performa.plans.models import Body, PlanVersion
+from zips import rezip
 
 INDICATORS_XLSX = "xl/worksheets/sheet5.xml"  # dump_xlsx writes the sheets in SHEET_NAMES order
 
 
-def _rezip(data: bytes, member: str, content: bytes | Iterable[bytes]) -> bytes:
-    """The same zip with one member replaced; an iterable is deflated piece by piece, so a
-    member of hundreds of MB never sits in memory."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            if info.filename != member:
-                target.writestr(info, source.read(info))
-                continue
-            replaced = zipfile.ZipInfo(member, date_time=info.date_time)
-            replaced.compress_type = zipfile.ZIP_DEFLATED
-            with target.open(replaced, "w", force_zip64=True) as out:
-                for piece in [content] if isinstance(content, bytes) else content:
-                    out.write(piece)
-    return buffer.getvalue()
-
-
 def _edit_member(data: bytes, member: str, edit: Callable[[str], str]) -> bytes:
     text = zipfile.ZipFile(io.BytesIO(data)).read(member).decode("utf-8")
-    return _rezip(data, member, edit(text).encode("utf-8"))
+    return rezip(data, member, edit(text).encode("utf-8"))
 
 
 def _peak_memory(call: Callable[[], object]) -> tuple[int, object, BaseException | None]:
@@ -208,7 +191,7 @@ def _huge_sheet(megabytes: int) -> Iterable[bytes]:
 
 
 def test_xlsx_zip_bomb_is_refused_before_inflating(plan: PlanDocument) -> None:
-    data = _rezip(dump_xlsx(plan), INDICATORS_XLSX, _huge_sheet(300))
+    data = rezip(dump_xlsx(plan), INDICATORS_XLSX, _huge_sheet(300))
     assert len(data) < 2 * 1024 * 1024  # 300 MB of XML in the zip
     peak, _, error = _peak_memory(lambda: load_xlsx(data))
     assert isinstance(error, InterchangeError)
@@ -219,7 +202,7 @@ def test_xlsx_zip_bomb_is_refused_before_inflating(plan: PlanDocument) -> None:
 
 
 def test_xlsx_member_compressed_like_a_bomb_is_refused(plan: PlanDocument) -> None:
-    data = _rezip(dump_xlsx(plan), INDICATORS_XLSX, _huge_sheet(30))  # under the total limit
+    data = rezip(dump_xlsx(plan), INDICATORS_XLSX, _huge_sheet(30))  # under the total limit
     with pytest.raises(InterchangeError) as caught:
         load_xlsx(data)
     assert caught.value.location == "file XLSX"
@@ -347,7 +330,7 @@ def test_ods_zip_bomb_is_refused_before_inflating(plan: PlanDocument) -> None:
             yield block
         yield b"</office:document-content>"
 
-    data = _rezip(dump_ods(plan), "content.xml", content())
+    data = rezip(dump_ods(plan), "content.xml", content())
     peak, _, error = _peak_memory(lambda: load_ods(data))
     assert isinstance(error, InterchangeError)
     assert error.location == "file ODS"

@@ -21,6 +21,7 @@ from performa.cli import main
 from performa.measures.models import MeasuredValue, Period
 from performa.plans.document import PlanDocument
 from performa.plans.store import store_plan
+from zips import rezip
 
 pytestmark = pytest.mark.django_db
 
@@ -45,26 +46,9 @@ def _workbook(rows: int = 2) -> bytes:
     return buffer.getvalue()
 
 
-def _rezip(data: bytes, member: str, content: bytes | Iterable[bytes]) -> bytes:
-    """The same zip with one member replaced (an iterable is deflated piece by piece)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as target:
-        for info in source.infolist():
-            if info.filename != member:
-                target.writestr(info, source.read(info))
-                continue
-            replaced = zipfile.ZipInfo(member, date_time=info.date_time)
-            replaced.compress_type = zipfile.ZIP_DEFLATED
-            with target.open(replaced, "w", force_zip64=True) as out:
-                for piece in [content] if isinstance(content, bytes) else content:
-                    out.write(piece)
-    return buffer.getvalue()
-
-
 def _edit_sheet(data: bytes, edit: Callable[[str], str]) -> bytes:
     xml = zipfile.ZipFile(io.BytesIO(data)).read(SHEET).decode("utf-8")
-    return _rezip(data, SHEET, edit(xml).encode("utf-8"))
+    return rezip(data, SHEET, edit(xml).encode("utf-8"))
 
 
 def _import(tmp_path: Path, data: bytes, name: str = "valori.xlsx") -> int:
@@ -127,7 +111,7 @@ def test_zip_bomb_is_refused_before_inflating(
             yield block
         yield b"</sheetData></worksheet>"
 
-    data = _rezip(_workbook(), SHEET, sheet())
+    data = rezip(_workbook(), SHEET, sheet())
     assert len(data) < 2 * 1024 * 1024
     assert _import(tmp_path, data) == 2
     _refused(capsys, f"oltre 100,0 MB una volta espanso (elemento «{SHEET}»)")

@@ -395,8 +395,7 @@ def _catch_up(period: Period, result_set: Any) -> Computed | None:
     and revision and the plan version in force."""
     stamp = (result_set.pk, result_set.created_at, result_set.inputs_revision or 0)
     kept = live.find(period.pk, stamp)
-    if kept is None or result_set.in_force != result_set.version_id or \
-            result_set.rules != rules_to_dict(rules_from_dict(result_set.body_rules)):
+    if kept is None or _outdated(result_set, result_set.in_force, result_set.body_rules):
         return None
     computed = kept.computed
     computation = computed.computation
@@ -457,8 +456,14 @@ def is_stale(result_set: ResultSet) -> bool:
     """Whether the set was computed under a plan version or rules no longer in force."""
     cycle = result_set.period.cycle
     version = cycle.current_version()
-    return (version is not None and result_set.version_id != version.pk) or (
-        result_set.rules != rules_to_dict(cycle.body.rules()))
+    return _outdated(result_set, version.pk if version else None, cycle.body.scoring_rules)
+
+
+def _outdated(result_set: ResultSet, in_force: int | None, body_rules: dict[str, Any]) -> bool:
+    """The set's plan version or rules are not those in force (no version adopted: only the
+    rules count)."""
+    return (in_force is not None and result_set.version_id != in_force) or (
+        result_set.rules != rules_to_dict(rules_from_dict(body_rules)))
 
 
 def _why_new(previous: ResultSet, version: plans.PlanVersion) -> str:

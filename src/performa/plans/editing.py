@@ -41,7 +41,6 @@ from .models import (
 )
 from .signals import nodes_deleting
 
-FROZEN = "Il piano è adottato e non si può modificare: avviare un aggiornamento."
 ORDER_REASON = "ordine nel piano"
 
 Node = StrategicArea | StrategicObjective | OperationalObjective
@@ -57,7 +56,7 @@ def _require_draft(user: Any, version: PlanVersion) -> None:
     status = (PlanVersion.objects.select_for_update().values_list("status", flat=True)
               .get(pk=version.pk))
     if status != PlanVersion.Status.DRAFT:
-        raise FrozenVersionError(FROZEN)
+        raise FrozenVersionError()
 
 
 # -- the tree's nodes -----------------------------------------------------------------------

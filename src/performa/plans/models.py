@@ -174,8 +174,12 @@ class PlanVersion(models.Model):
         return self.status != self.Status.DRAFT
 
 
+FROZEN_MESSAGE = "Il piano è adottato e non si può modificare: avviare un aggiornamento."
+
+
 class FrozenVersionError(ValidationError):
-    pass
+    def __init__(self, message: str = FROZEN_MESSAGE) -> None:
+        super().__init__(message)
 
 
 class VersionedQuerySet(models.QuerySet):
@@ -184,9 +188,7 @@ class VersionedQuerySet(models.QuerySet):
     def _refuse_frozen(self) -> None:
         frozen = self.exclude(version__status=PlanVersion.Status.DRAFT)
         if frozen.exists():
-            raise FrozenVersionError(
-                "Il piano è adottato e non si può modificare: avviare un aggiornamento."
-            )
+            raise FrozenVersionError()
 
     def update(self, **kwargs: object) -> int:
         self._refuse_frozen()
@@ -226,9 +228,7 @@ class VersionedModel(models.Model):
         if self.version_id and PlanVersion.objects.filter(
             pk=self.version_id
         ).exclude(status=PlanVersion.Status.DRAFT).exists():
-            raise FrozenVersionError(
-                "Il piano è adottato e non si può modificare: avviare un aggiornamento."
-            )
+            raise FrozenVersionError()
 
 
 class StrategicArea(VersionedModel):
