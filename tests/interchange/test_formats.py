@@ -448,13 +448,15 @@ def test_json_layout(plan_json: str) -> None:
         "triennium",
         "version",
         "areas",
+        "programmes",
         "org_units",
+        "cost_centres",
         "variables",
         "assignments",
         "incentive_fund",
     ]
     assert data["format"] == "performa-plan"
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     assert data["triennium"] == [2022, 2024]
     card = data["areas"][0]["objectives"][0]["operational"][1]
     assert card["code"] == "01_01_02"
@@ -476,6 +478,7 @@ def test_json_layout(plan_json: str) -> None:
         "key",
         "accumulation",
         "measured_at",
+        "published",
     ]
     assert (bando["key"], bando["accumulation"], bando["measured_at"]) == (BANDO_KEY, "stock", "")
     events = data["areas"][0]["objectives"][1]["operational"][0]["indicators"][0]
@@ -618,7 +621,7 @@ IND_LOC = "areas[0].objectives[1].operational[0].indicators[1]"
     [
         (_set("format", "performa-piano"), "format", "non riconosciuto"),
         (_delete("format"), "format", "mancante"),
-        (_set("format_version", 2), "format_version", "non supportata"),
+        (_set("format_version", 3), "format_version", "non supportata"),
         (_set("format_version", "1"), "format_version", "non supportata"),
         (_set("format_version", True), "format_version", "non supportata"),
         (_delete("body"), "body", "obbligatoria"),

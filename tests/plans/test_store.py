@@ -29,7 +29,7 @@ def test_store_creates_body_cycle_adopted_version_and_tree(plan: PlanDocument) -
     assert version.cycle.body.name == "Camera di Commercio di Prova"
     assert (version.cycle.first_year, version.cycle.last_year) == (2022, 2024)
     assert stored.counts == {"ambiti": 1, "obiettivi strategici": 2, "obiettivi operativi": 2,
-                             "indicatori": 6}
+                             "indicatori": 6, "azioni": 0, "fasi": 0}
     card = m.OperationalObjective.objects.get(version=version, code="01_01_02")
     assert card.resources_amount == Decimal("150000.00")
     assert card.area.name == "Promozione e sviluppo economico"

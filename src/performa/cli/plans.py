@@ -134,14 +134,14 @@ def _run_export(args: argparse.Namespace) -> int:
     setup_django()
     from performa.cli.bodies import find_body
     from performa.plans.models import Cycle
-    from performa.plans.store import plan_document
+    from performa.plans.store import plan_with_parts
 
     body = find_body(args.body)
     cycle = Cycle.objects.filter(body=body, year=args.year).first()
     version = cycle.current_version() if cycle else None
     if version is None:
         raise CommandError(f"nessun piano adottato per «{body.name}» nel {args.year}")
-    args.output.write_bytes(write_plan(plan_document(version), args.format))
+    args.output.write_bytes(write_plan(plan_with_parts(version), args.format))
     print(f"Esportato {version} in «{args.output}»")
     return 0
 

@@ -22,13 +22,17 @@ from typing import Any
 
 from performa import filelimits
 from performa.plans.document import (
+    ActionDoc,
     Assignment,
+    CostCentreDoc,
     FundShare,
     IncentiveFund,
     IndicatorDoc,
     OperationalObjectiveDoc,
     OrgUnitDoc,
+    PhaseDoc,
     PlanDocument,
+    ProgrammeDoc,
     StrategicAreaDoc,
     StrategicObjectiveDoc,
     VariableDoc,
@@ -39,11 +43,16 @@ from performa.plans.errors import InterchangeError
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "dump_json", "load_json"]
 
 FORMAT_NAME = "performa-plan"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 had no programmes, cost centres, actions, phases nor PIRA cards: a version 1 file
+# is a version 2 file without those keys, so it is read the same way.
+READABLE_VERSIONS = (1, 2)
 
 VERSION_STATUSES = ("draft", "adopted", "superseded")
 ORG_UNIT_KINDS = ("area", "office")
 ACCUMULATIONS = ("stock", "cumulative")
+ACTIVITIES = ("institutional", "commercial")
+CLASSIFIED_BY = ("", "performa")
 
 _YEAR_KEY = re.compile(r"[0-9]{4}")
 
@@ -56,11 +65,16 @@ _ROOT_KEYS = (
     "triennium",
     "version",
     "areas",
+    "programmes",
     "org_units",
+    "cost_centres",
     "variables",
     "assignments",
     "incentive_fund",
+    "parts",
 )
+# A part is a plan of a merged body: the plan's keys without the format's own nor parts.
+_PART_KEYS = tuple(key for key in _ROOT_KEYS if key not in ("format", "format_version", "parts"))
 _VERSION_KEYS = ("organ", "number", "date", "status", "title")
 _AREA_KEYS = ("code", "title", "objectives")
 _STRATEGIC_KEYS = (
@@ -71,6 +85,15 @@ _STRATEGIC_KEYS = (
     "function",
     "perspective",
     "common_objective",
+    "classified_by",
+    "description",
+    "time_span",
+    "stakeholders",
+    "benefits",
+    "responsible_centre",
+    "resources",
+    "related",
+    "phases",
     "operational",
 )
 _OPERATIONAL_KEYS = (
@@ -83,7 +106,11 @@ _OPERATIONAL_KEYS = (
     "office",
     "transversal",
     "common_objective",
+    "mission",
+    "programme",
     "indicators",
+    "actions",
+    "phases",
 )
 _INDICATOR_KEYS = (
     "name",
@@ -101,7 +128,31 @@ _INDICATOR_KEYS = (
     "key",
     "accumulation",
     "measured_at",
+    "published",
 )
+_PROGRAMME_KEYS = (
+    "mission",
+    "programme",
+    "title",
+    "narrative",
+    "stakeholders",
+    "benefits",
+    "classified_by",
+)
+_ACTION_KEYS = (
+    "code",
+    "title",
+    "activity",
+    "cost_centre",
+    "office",
+    "description",
+    "costs",
+    "revenues",
+    "contributions",
+    "investments",
+)
+_PHASE_KEYS = ("title", "first_year", "last_year", "milestone")
+_COST_CENTRE_KEYS = ("code", "name")
 _ORG_UNIT_KEYS = ("name", "kind", "parent", "fte")
 _VARIABLE_KEYS = ("name", "description", "unit", "source", "office")
 _ASSIGNMENT_KEYS = ("area", "objectives")
@@ -119,11 +170,18 @@ def dump_json(doc: PlanDocument) -> str:
 
 
 def _plan_to_data(doc: PlanDocument) -> dict[str, Any]:
-    version = doc.version
-    fund = doc.incentive_fund
     return {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
+        **_part_to_data(doc),
+        "parts": [_part_to_data(part) for part in doc.parts],
+    }
+
+
+def _part_to_data(doc: PlanDocument) -> dict[str, Any]:
+    version = doc.version
+    fund = doc.incentive_fund
+    return {
         "body": doc.body,
         "year": doc.year,
         "triennium": [doc.triennium[0], doc.triennium[1]],
@@ -135,10 +193,23 @@ def _plan_to_data(doc: PlanDocument) -> dict[str, Any]:
             "title": version.title,
         },
         "areas": [_area_to_data(area) for area in doc.areas],
+        "programmes": [
+            {
+                "mission": p.mission,
+                "programme": p.programme,
+                "title": p.title,
+                "narrative": p.narrative,
+                "stakeholders": p.stakeholders,
+                "benefits": p.benefits,
+                "classified_by": p.classified_by,
+            }
+            for p in doc.programmes
+        ],
         "org_units": [
             {"name": unit.name, "kind": unit.kind, "parent": unit.parent, "fte": unit.fte}
             for unit in doc.org_units
         ],
+        "cost_centres": [{"code": c.code, "name": c.name} for c in doc.cost_centres],
         "variables": [
             {
                 "name": variable.name,
@@ -177,6 +248,15 @@ def _area_to_data(area: StrategicAreaDoc) -> dict[str, Any]:
                 "function": so.function,
                 "perspective": so.perspective,
                 "common_objective": so.common_objective,
+                "classified_by": so.classified_by,
+                "description": so.description,
+                "time_span": so.time_span,
+                "stakeholders": so.stakeholders,
+                "benefits": so.benefits,
+                "responsible_centre": so.responsible_centre,
+                "resources": so.resources,
+                "related": so.related,
+                "phases": [_phase_to_data(phase) for phase in so.phases],
                 "operational": [_operational_to_data(op) for op in so.operational],
             }
             for so in area.objectives
@@ -195,7 +275,34 @@ def _operational_to_data(op: OperationalObjectiveDoc) -> dict[str, Any]:
         "office": op.office,
         "transversal": op.transversal,
         "common_objective": op.common_objective,
+        "mission": op.mission,
+        "programme": op.programme,
         "indicators": [_indicator_to_data(ind) for ind in op.indicators],
+        "actions": [
+            {
+                "code": a.code,
+                "title": a.title,
+                "activity": a.activity,
+                "cost_centre": a.cost_centre,
+                "office": a.office,
+                "description": a.description,
+                "costs": a.costs,
+                "revenues": a.revenues,
+                "contributions": a.contributions,
+                "investments": a.investments,
+            }
+            for a in op.actions
+        ],
+        "phases": [_phase_to_data(phase) for phase in op.phases],
+    }
+
+
+def _phase_to_data(phase: PhaseDoc) -> dict[str, Any]:
+    return {
+        "title": phase.title,
+        "first_year": phase.first_year,
+        "last_year": phase.last_year,
+        "milestone": phase.milestone,
     }
 
 
@@ -216,6 +323,7 @@ def _indicator_to_data(ind: IndicatorDoc) -> dict[str, Any]:
         "key": ind.key,
         "accumulation": ind.accumulation,
         "measured_at": ind.measured_at,
+        "published": ind.published,
     }
 
 
@@ -367,48 +475,71 @@ def _plan_from_data(data: object) -> PlanDocument:
     if "format_version" not in data:
         raise InterchangeError("format_version", "chiave obbligatoria mancante")
     version_number = data["format_version"]
-    if type(version_number) is not int or version_number != FORMAT_VERSION:
+    if type(version_number) is not int or version_number not in READABLE_VERSIONS:
+        readable = " e ".join(str(v) for v in READABLE_VERSIONS)
         raise InterchangeError(
             "format_version",
             f"versione {version_number!r} non supportata (questa versione di Performa legge "
-            f"la versione {FORMAT_VERSION})",
+            f"le versioni {readable})",
         )
     obj = _obj(data, root, _ROOT_KEYS, ("format", "format_version", "body", "year"))
+    doc = _part_from_data(obj, root)
+    doc.parts = [
+        _part_from_data(_obj(item, f"parts[{i}]", _PART_KEYS, ("body", "year")), f"parts[{i}]")
+        for i, item in enumerate(_list(obj, "parts", root))
+    ]
+    return doc
 
-    year = _integer(obj["year"], "year")
+
+def _part_from_data(obj: dict[str, Any], root: str) -> PlanDocument:
+    """The plan keys of the document or of one of its parts (``root`` names which)."""
+
+    def at(key: str) -> str:
+        return _path(root, key)
+
+    year = _integer(obj["year"], at("year"))
     if not 1000 <= year <= 9999:
-        raise InterchangeError("year", f"anno {year} non valido (attese 4 cifre)")
+        raise InterchangeError(at("year"), f"anno {year} non valido (attese 4 cifre)")
     triennium: tuple[int, int] = (0, 0)
     if "triennium" in obj:
         raw = obj["triennium"]
         if not isinstance(raw, list) or len(raw) != 2:
             raise InterchangeError(
-                "triennium", f"attesa una lista di due anni [inizio, fine], trovato {raw!r}"
+                at("triennium"), f"attesa una lista di due anni [inizio, fine], trovato {raw!r}"
             )
-        start = _integer(raw[0], "triennium[0]")
-        end = _integer(raw[1], "triennium[1]")
+        start = _integer(raw[0], at("triennium[0]"))
+        end = _integer(raw[1], at("triennium[1]"))
         if start > end:
-            raise InterchangeError("triennium", f"l'inizio {start} è dopo la fine {end}")
+            raise InterchangeError(at("triennium"), f"l'inizio {start} è dopo la fine {end}")
         triennium = (start, end)
 
     return PlanDocument(
         body=_text(obj, "body", root, non_empty=True),
         year=year,
         triennium=triennium,
-        version=_version_from_data(obj.get("version", {}), "version"),
+        version=_version_from_data(obj.get("version", {}), at("version")),
         areas=[
-            _area_from_data(item, f"areas[{i}]") for i, item in enumerate(_list(obj, "areas", root))
+            _area_from_data(item, at(f"areas[{i}]"))
+            for i, item in enumerate(_list(obj, "areas", root))
+        ],
+        programmes=[
+            _programme_from_data(item, at(f"programmes[{i}]"))
+            for i, item in enumerate(_list(obj, "programmes", root))
         ],
         org_units=[
-            _org_unit_from_data(item, f"org_units[{i}]")
+            _org_unit_from_data(item, at(f"org_units[{i}]"))
             for i, item in enumerate(_list(obj, "org_units", root))
         ],
-        variables=_variables_from_data(_list(obj, "variables", root), "variables"),
+        cost_centres=[
+            _cost_centre_from_data(item, at(f"cost_centres[{i}]"))
+            for i, item in enumerate(_list(obj, "cost_centres", root))
+        ],
+        variables=_variables_from_data(_list(obj, "variables", root), at("variables")),
         assignments=[
-            _assignment_from_data(item, f"assignments[{i}]")
+            _assignment_from_data(item, at(f"assignments[{i}]"))
             for i, item in enumerate(_list(obj, "assignments", root))
         ],
-        incentive_fund=_fund_from_data(obj.get("incentive_fund", {}), "incentive_fund"),
+        incentive_fund=_fund_from_data(obj.get("incentive_fund", {}), at("incentive_fund")),
     )
 
 
@@ -451,6 +582,18 @@ def _strategic_from_data(value: object, loc: str) -> StrategicObjectiveDoc:
         function=_text(obj, "function", loc),
         perspective=_text(obj, "perspective", loc),
         common_objective=_text(obj, "common_objective", loc),
+        classified_by=_choice(obj, "classified_by", loc, CLASSIFIED_BY),
+        description=_text(obj, "description", loc),
+        time_span=_text(obj, "time_span", loc),
+        stakeholders=_text(obj, "stakeholders", loc),
+        benefits=_text(obj, "benefits", loc),
+        responsible_centre=_text(obj, "responsible_centre", loc),
+        resources=_text(obj, "resources", loc),
+        related=_text(obj, "related", loc),
+        phases=[
+            _phase_from_data(item, f"{loc}.phases[{i}]")
+            for i, item in enumerate(_list(obj, "phases", loc))
+        ],
         operational=[
             _operational_from_data(item, f"{loc}.operational[{i}]")
             for i, item in enumerate(_list(obj, "operational", loc))
@@ -470,11 +613,79 @@ def _operational_from_data(value: object, loc: str) -> OperationalObjectiveDoc:
         office=_text(obj, "office", loc),
         transversal=_flag(obj, "transversal", loc),
         common_objective=_flag(obj, "common_objective", loc),
+        mission=_text(obj, "mission", loc),
+        programme=_text(obj, "programme", loc),
         indicators=[
             _indicator_from_data(item, f"{loc}.indicators[{i}]")
             for i, item in enumerate(_list(obj, "indicators", loc))
         ],
+        actions=[
+            _action_from_data(item, f"{loc}.actions[{i}]")
+            for i, item in enumerate(_list(obj, "actions", loc))
+        ],
+        phases=[
+            _phase_from_data(item, f"{loc}.phases[{i}]")
+            for i, item in enumerate(_list(obj, "phases", loc))
+        ],
     )
+
+
+def _choice(obj: dict[str, Any], key: str, loc: str, allowed: Sequence[str]) -> str:
+    value = _text(obj, key, loc)
+    if value not in allowed:
+        shown = ", ".join(f"«{a}»" for a in allowed)
+        raise InterchangeError(_path(loc, key), f"«{value}» non valido (ammessi: {shown})")
+    return value
+
+
+def _action_from_data(value: object, loc: str) -> ActionDoc:
+    obj = _obj(value, loc, _ACTION_KEYS, ("code", "title"))
+    return ActionDoc(
+        code=_text(obj, "code", loc, non_empty=True),
+        title=_text(obj, "title", loc),
+        activity=_choice(obj, "activity", loc, ACTIVITIES) if "activity" in obj
+        else "institutional",
+        cost_centre=_text(obj, "cost_centre", loc),
+        office=_text(obj, "office", loc),
+        description=_text(obj, "description", loc),
+        costs=_text(obj, "costs", loc),
+        revenues=_text(obj, "revenues", loc),
+        contributions=_text(obj, "contributions", loc),
+        investments=_text(obj, "investments", loc),
+    )
+
+
+def _phase_from_data(value: object, loc: str) -> PhaseDoc:
+    obj = _obj(value, loc, _PHASE_KEYS, ("title", "first_year", "last_year"))
+    first = _integer(obj["first_year"], f"{loc}.first_year")
+    last = _integer(obj["last_year"], f"{loc}.last_year")
+    if first > last:
+        raise InterchangeError(loc, f"l'anno di inizio {first} è dopo quello di fine {last}")
+    return PhaseDoc(
+        title=_text(obj, "title", loc, non_empty=True),
+        first_year=first,
+        last_year=last,
+        milestone=_text(obj, "milestone", loc),
+    )
+
+
+def _programme_from_data(value: object, loc: str) -> ProgrammeDoc:
+    obj = _obj(value, loc, _PROGRAMME_KEYS, ("mission", "programme"))
+    return ProgrammeDoc(
+        mission=_text(obj, "mission", loc, non_empty=True),
+        programme=_text(obj, "programme", loc, non_empty=True),
+        title=_text(obj, "title", loc),
+        narrative=_text(obj, "narrative", loc),
+        stakeholders=_text(obj, "stakeholders", loc),
+        benefits=_text(obj, "benefits", loc),
+        classified_by=_choice(obj, "classified_by", loc, CLASSIFIED_BY),
+    )
+
+
+def _cost_centre_from_data(value: object, loc: str) -> CostCentreDoc:
+    obj = _obj(value, loc, _COST_CENTRE_KEYS, ("code", "name"))
+    return CostCentreDoc(code=_text(obj, "code", loc, non_empty=True),
+                         name=_text(obj, "name", loc))
 
 
 def _indicator_from_data(value: object, loc: str) -> IndicatorDoc:
@@ -501,6 +712,7 @@ def _indicator_from_data(value: object, loc: str) -> IndicatorDoc:
         key=_text(obj, "key", loc),
         accumulation=accumulation,
         measured_at=_text(obj, "measured_at", loc),
+        published=_flag(obj, "published", loc),
     )
 
 

@@ -14,13 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
+    "ActionDoc",
     "Assignment",
+    "CostCentreDoc",
     "FundShare",
     "IncentiveFund",
     "IndicatorDoc",
     "OperationalObjectiveDoc",
     "OrgUnitDoc",
+    "PhaseDoc",
     "PlanDocument",
+    "ProgrammeDoc",
     "StrategicAreaDoc",
     "StrategicObjectiveDoc",
     "VariableDoc",
@@ -47,6 +51,37 @@ class IndicatorDoc:
     key: str = ""
     accumulation: str = "stock"  # "stock" (last value) or "cumulative" (pro rata projection)
     measured_at: str = ""  # "30/06, 31/12": the periods it is measured at; empty: all
+    # A key indicator: one of the few (17-30) a PIRA publishes for its programme.
+    published: bool = False
+
+
+@dataclass
+class PhaseDoc:
+    """A phase of an objective over the triennium (the *Fasi* table of a real PIRA)."""
+
+    title: str
+    first_year: int
+    last_year: int
+    milestone: str = ""  # the date the phase must be done by, as printed: "30/06/2022"
+
+
+@dataclass
+class ActionDoc:
+    """An *azione* of a project, with its money (the project cards of 002_… Lucca).
+
+    Amounts are text as printed ("40.000,00"); empty means none.
+    """
+
+    code: str  # "1B010301"
+    title: str
+    activity: str = "institutional"  # institutional | commercial
+    cost_centre: str = ""  # code as in the source: "C003"
+    office: str = ""  # responsible office
+    description: str = ""
+    costs: str = ""  # oneri
+    revenues: str = ""  # ricavi
+    contributions: str = ""  # contributi
+    investments: str = ""  # investimenti
 
 
 @dataclass
@@ -60,7 +95,12 @@ class OperationalObjectiveDoc:
     office: str = ""  # Ufficio (several may be listed in one string, as printed)
     transversal: bool = False
     common_objective: bool = False  # obiettivo comune di sistema (Unioncamere)
+    # Mission and programme when not the strategic objective's (empty: the same).
+    mission: str = ""
+    programme: str = ""
     indicators: list[IndicatorDoc] = field(default_factory=list)
+    actions: list[ActionDoc] = field(default_factory=list)
+    phases: list[PhaseDoc] = field(default_factory=list)
 
 
 @dataclass
@@ -72,7 +112,19 @@ class StrategicObjectiveDoc:
     function: str = ""  # DPR 254/2005: "A".."D"
     perspective: str = ""  # Balanced Scorecard perspective
     common_objective: str = ""  # national common objective implemented, if any
+    # "performa" when Performa assigned mission and programme (from the Area's function),
+    # empty when the source document printed them.
+    classified_by: str = ""
+    # The card of a PIRA objective, as printed.
+    description: str = ""
+    time_span: str = ""  # arco temporale di realizzazione: "2021/2023 (triennale)"
+    stakeholders: str = ""  # portatori d'interesse
+    benefits: str = ""  # benefici attesi
+    responsible_centre: str = ""  # centro di responsabilità: "CDR 3 - Studi, …"
+    resources: str = ""  # risorse economiche: "€ 460.000,00"
+    related: str = ""  # operational objectives of the Piano it links to: "AA 101 AA 102"
     operational: list[OperationalObjectiveDoc] = field(default_factory=list)
+    phases: list[PhaseDoc] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +143,25 @@ class VariableDoc:
     unit: str = ""
     source: str = ""
     office: str = ""  # the office that measures it
+
+
+@dataclass
+class ProgrammeDoc:
+    """A spending programme of a mission as the body describes it (DM 27/03/2013)."""
+
+    mission: str  # "011"
+    programme: str  # "005"
+    title: str = ""  # as the source prints it, when it does
+    narrative: str = ""  # what flows into the programme and why
+    stakeholders: str = ""  # portatori d'interesse
+    benefits: str = ""  # benefici attesi
+    classified_by: str = ""  # "performa" when the mapping is Performa's, not the source's
+
+
+@dataclass
+class CostCentreDoc:
+    code: str  # "C003"
+    name: str  # "Servizio Regolazione del Mercato"
 
 
 @dataclass
@@ -138,14 +209,26 @@ class PlanDocument:
     triennium: tuple[int, int] = (0, 0)  # (2022, 2024)
     version: VersionDoc = field(default_factory=VersionDoc)
     areas: list[StrategicAreaDoc] = field(default_factory=list)
+    programmes: list[ProgrammeDoc] = field(default_factory=list)
     org_units: list[OrgUnitDoc] = field(default_factory=list)
+    cost_centres: list[CostCentreDoc] = field(default_factory=list)
     variables: list[VariableDoc] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     incentive_fund: IncentiveFund = field(default_factory=IncentiveFund)
     warnings: list[str] = field(default_factory=list)  # Italian; findings of the reader
+    # The plans of the bodies merged into this one, each with its own tree (the RPP 2022 of
+    # Toscana Nord-Ovest holds those of Lucca, Massa-Carrara and Pisa). Each part is stored
+    # as a body ``merged_into`` this one, for the same year.
+    parts: list[PlanDocument] = field(default_factory=list)
 
     def operational_objectives(self) -> list[OperationalObjectiveDoc]:
         return [op for area in self.areas for so in area.objectives for op in so.operational]
+
+    def strategic_objectives(self) -> list[StrategicObjectiveDoc]:
+        return [so for area in self.areas for so in area.objectives]
+
+    def actions(self) -> list[ActionDoc]:
+        return [action for op in self.operational_objectives() for action in op.actions]
 
     def indicators(self) -> list[IndicatorDoc]:
         return [ind for op in self.operational_objectives() for ind in op.indicators]

@@ -247,6 +247,38 @@ class StrategicArea(VersionedModel):
         return f"{self.code} {self.title}"
 
 
+class Classification(models.TextChoices):
+    """Who put an objective under its mission and programme."""
+
+    SOURCE = "", "Documento di origine"
+    PERFORMA = "performa", "Performa (dalla funzione dell'Area)"
+
+
+class PlanProgramme(VersionedModel):
+    """A spending programme as the body describes it in one plan version (DM 27/03/2013)."""
+
+    programme = models.ForeignKey(Programme, models.PROTECT, related_name="+",
+                                  verbose_name="programma")
+    title = models.CharField("titolo (come scritto)", max_length=400, blank=True)
+    narrative = models.TextField("descrizione del programma", blank=True)
+    stakeholders = models.TextField("portatori d'interesse", blank=True)
+    benefits = models.TextField("benefici attesi", blank=True)
+    classified_by = models.CharField("classificazione", max_length=10, blank=True,
+                                     choices=Classification.choices)
+    history = HistoricalRecords()
+
+    class Meta(VersionedModel.Meta):
+        verbose_name = "programma del piano"
+        verbose_name_plural = "programmi del piano"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "programme"],
+                                    name="programme_once_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+
 class StrategicObjective(VersionedModel):
     class Perspective(models.TextChoices):
         STAKEHOLDERS = "stakeholders", "Imprese, territorio e consumatori"
@@ -270,6 +302,21 @@ class StrategicObjective(VersionedModel):
                                         max_length=200, blank=True)
     weight = models.DecimalField("peso nell'ambito", max_digits=7, decimal_places=4,
                                  null=True, blank=True)
+    classified_by = models.CharField("classificazione", max_length=10, blank=True,
+                                     choices=Classification.choices)
+    description = models.TextField("descrizione", blank=True)
+    time_span = models.CharField("arco temporale di realizzazione", max_length=100,
+                                 blank=True)
+    stakeholders = models.TextField("portatori d'interesse", blank=True)
+    benefits = models.TextField("benefici attesi", blank=True)
+    responsible_centre = models.CharField("centro di responsabilità", max_length=300,
+                                          blank=True)
+    resources = models.CharField("risorse economiche (come scritte)", max_length=200,
+                                 blank=True)
+    resources_amount = models.DecimalField("risorse economiche (€)", max_digits=14,
+                                           decimal_places=2, null=True, blank=True)
+    related = models.CharField("obiettivi operativi collegati (come scritti)",
+                               max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta(VersionedModel.Meta):
@@ -311,6 +358,11 @@ class OperationalObjective(VersionedModel):
     common_objective = models.BooleanField("obiettivo comune di sistema", default=False)
     weight = models.DecimalField("peso nell'obiettivo strategico", max_digits=7,
                                  decimal_places=4, null=True, blank=True)
+    # Empty: the strategic objective's mission and programme.
+    mission = models.ForeignKey(Mission, models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name="missione")
+    programme = models.ForeignKey(Programme, models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name="programma")
     history = HistoricalRecords(m2m_fields=[offices])
 
     class Meta(VersionedModel.Meta):
@@ -339,6 +391,9 @@ class Action(VersionedModel):
                                 default=Activity.INSTITUTIONAL)
     cost_centre = models.ForeignKey(CostCentre, models.RESTRICT, null=True, blank=True,
                                     verbose_name="centro di costo")
+    office = models.ForeignKey(OrgUnit, models.RESTRICT, null=True, blank=True,
+                               related_name="actions", verbose_name="ufficio responsabile")
+    description = models.TextField("descrizione", blank=True)
     costs = models.DecimalField("oneri", max_digits=14, decimal_places=2, default=Decimal(0))
     revenues = models.DecimalField("ricavi", max_digits=14, decimal_places=2,
                                    default=Decimal(0))
@@ -398,6 +453,10 @@ class Indicator(VersionedModel):
         "rilevato alle date", max_length=100, blank=True,
         help_text="Date gg/mm separate da virgola (es. 30/06, 31/12); vuoto: ogni rilevazione.",
     )
+    published = models.BooleanField(
+        "indicatore chiave (PIRA)", default=False,
+        help_text="Pubblicato nel Piano degli indicatori e risultati attesi di bilancio.",
+    )
     history = HistoricalRecords()
 
     class Meta(VersionedModel.Meta):
@@ -429,6 +488,42 @@ class Indicator(VersionedModel):
         of indicators then costs no query per indicator.
         """
         return next((t for t in self.targets.all() if t.year == year), None)
+
+
+class Phase(VersionedModel):
+    """A phase of an objective over the triennium; its milestone is the date it is due by."""
+
+    strategic_objective = models.ForeignKey(
+        StrategicObjective, models.CASCADE, null=True, blank=True, related_name="phases",
+        verbose_name="obiettivo strategico",
+    )
+    operational_objective = models.ForeignKey(
+        OperationalObjective, models.CASCADE, null=True, blank=True, related_name="phases",
+        verbose_name="obiettivo operativo",
+    )
+    title = models.CharField("fase", max_length=400)
+    first_year = models.PositiveSmallIntegerField("dal")
+    last_year = models.PositiveSmallIntegerField("al")
+    milestone = models.DateField("milestone entro il", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta(VersionedModel.Meta):
+        verbose_name = "fase"
+        verbose_name_plural = "fasi"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(strategic_objective__isnull=False,
+                                   operational_objective__isnull=True)
+                | models.Q(strategic_objective__isnull=True,
+                           operational_objective__isnull=False),
+                name="phase_of_one_objective",
+            ),
+            models.CheckConstraint(condition=models.Q(first_year__lte=models.F("last_year")),
+                                   name="phase_years_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.first_year}-{self.last_year})"
 
 
 class Target(models.Model):

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
+from performa.catalog.models import InstitutionalFunction, Mission, Programme
 from performa.engine.values import ValueParseError, format_money, format_number, parse_money
 from performa.engine.values import parse_value as parse_engine_value
 from performa.plans import models as m
@@ -24,13 +25,17 @@ from performa.plans.validation import Finding, FindingCode, validate_document
 from performa.text import refuse_nul
 
 from .document import (
+    ActionDoc,
     Assignment,
+    CostCentreDoc,
     FundShare,
     IncentiveFund,
     IndicatorDoc,
     OperationalObjectiveDoc,
     OrgUnitDoc,
+    PhaseDoc,
     PlanDocument,
+    ProgrammeDoc,
     StrategicAreaDoc,
     StrategicObjectiveDoc,
     VariableDoc,
@@ -81,8 +86,10 @@ def store_plan(doc: PlanDocument, body: str = "", year: int | None = None) -> St
         resolution_date=_date(doc.version.date, "versione.data"),
     )
     units = _store_units(the_body, doc)
+    centres = _store_cost_centres(the_body, doc)
     _store_variables(cycle, doc, units)
-    counts = _store_tree(version, doc, units)
+    _store_programmes(version, doc)
+    counts = _store_tree(version, doc, units, centres)
     _store_assignments(version, doc, units)
     _store_fund(version, doc)
     status = doc.version.status or m.PlanVersion.Status.ADOPTED
@@ -94,6 +101,23 @@ def store_plan(doc: PlanDocument, body: str = "", year: int | None = None) -> St
         )
     version.status = status
     version.save(update_fields=["status"])
+    for position, part in enumerate(doc.parts):
+        if not part.body or part.body == body_name:
+            raise InterchangeError(f"parte {position + 1}.ente",
+                                   "ogni parte nomina un ente accorpato diverso dall'ente")
+        if part.parts:
+            raise InterchangeError(f"parte {position + 1}", "una parte non ha parti")
+        legacy, _ = m.Body.objects.get_or_create(name=part.body)
+        if legacy.merged_into_id not in (None, the_body.pk):
+            raise InterchangeError(f"parte {position + 1}.ente",
+                                   f"«{part.body}» è già accorpato in un altro ente")
+        if legacy.merged_into_id is None:
+            legacy.merged_into = the_body
+            legacy.save(update_fields=["merged_into"])
+        stored = store_plan(part, year=cycle_year)
+        findings += stored.findings
+        for name, count in stored.counts.items():
+            counts[name] += count
     return Stored(version, findings, counts)
 
 
@@ -129,6 +153,39 @@ def _store_units(body: m.Body, doc: PlanDocument) -> dict[tuple[str, str], m.Org
     return units
 
 
+def _store_cost_centres(body: m.Body, doc: PlanDocument) -> dict[str, m.CostCentre]:
+    """The body's cost centres by code; a centre the document names but does not list is
+    refused, since its code is how the budget finds it."""
+    centres = {c.code: c for c in body.cost_centres.all()}
+    for centre in doc.cost_centres:
+        stored = centres.get(centre.code)
+        if stored is None:
+            centres[centre.code] = m.CostCentre.objects.create(body=body, code=centre.code,
+                                                               name=centre.name)
+        elif centre.name and stored.name != centre.name:
+            stored.name = centre.name
+            stored.save(update_fields=["name"])
+    for action in doc.actions():
+        if action.cost_centre and action.cost_centre not in centres:
+            raise InterchangeError(f"azione {action.code}.centro di costo",
+                                   f"centro di costo «{action.cost_centre}» non elencato")
+    return centres
+
+
+def _store_programmes(version: m.PlanVersion, doc: PlanDocument) -> None:
+    for order, programme in enumerate(doc.programmes):
+        where = f"programma {programme.mission}.{programme.programme}"
+        found = _programme(programme.mission, programme.programme, where)
+        if found is None:
+            raise InterchangeError(where, "indicare missione e programma")
+        m.PlanProgramme.objects.create(
+            version=version, order=order, programme=found, title=programme.title,
+            narrative=programme.narrative, stakeholders=programme.stakeholders,
+            benefits=programme.benefits,
+            classified_by=_classified_by(programme.classified_by, where),
+        )
+
+
 def _store_variables(
     cycle: m.Cycle, doc: PlanDocument, units: dict[tuple[str, str], m.OrgUnit]
 ) -> None:
@@ -142,71 +199,163 @@ def _store_variables(
 
 
 def _store_tree(
-    version: m.PlanVersion, doc: PlanDocument, units: dict[tuple[str, str], m.OrgUnit]
+    version: m.PlanVersion, doc: PlanDocument, units: dict[tuple[str, str], m.OrgUnit],
+    centres: dict[str, m.CostCentre],
 ) -> dict[str, int]:
     """Store the tree; ``order`` runs through the whole version level by level, so a plain
     ``order_by("order")`` lists any level in document order."""
-    counts = {"ambiti": 0, "obiettivi strategici": 0, "obiettivi operativi": 0, "indicatori": 0}
+    counts = {"ambiti": 0, "obiettivi strategici": 0, "obiettivi operativi": 0, "indicatori": 0,
+              "azioni": 0, "fasi": 0}
     for area_doc in doc.areas:
         area = m.StrategicArea.objects.create(version=version, order=counts["ambiti"],
                                               code=area_doc.code, title=area_doc.title)
         counts["ambiti"] += 1
         for so_doc in area_doc.objectives:
+            where = f"obiettivo strategico {so_doc.code}"
             so = m.StrategicObjective.objects.create(
                 version=version, order=counts["obiettivi strategici"], area=area,
                 code=so_doc.code, title=so_doc.title, common_objective=so_doc.common_objective,
-                perspective=so_doc.perspective, **_classification(so_doc),
+                perspective=so_doc.perspective,
+                classified_by=_classified_by(so_doc.classified_by, where),
+                description=so_doc.description, time_span=so_doc.time_span,
+                stakeholders=so_doc.stakeholders, benefits=so_doc.benefits,
+                responsible_centre=so_doc.responsible_centre, resources=so_doc.resources,
+                resources_amount=parse_money(so_doc.resources, strict=False),
+                related=so_doc.related,
+                **_classification(so_doc.mission, so_doc.programme, where),
+                **_function(so_doc),
             )
             counts["obiettivi strategici"] += 1
+            counts["fasi"] = _store_phases(version, so_doc.phases, counts["fasi"], where,
+                                           strategic_objective=so)
             for op_doc in so_doc.operational:
-                _store_operational(version, so, counts["obiettivi operativi"], op_doc, units,
-                                   counts["indicatori"])
-                counts["obiettivi operativi"] += 1
-                counts["indicatori"] += len(op_doc.indicators)
+                _store_operational(version, so, op_doc, units, centres, counts)
     return counts
 
 
-def _classification(so: StrategicObjectiveDoc) -> dict[str, object]:
-    from performa.catalog.models import InstitutionalFunction, Mission, Programme
-
-    found: dict[str, object] = {}
-    if so.mission:
-        found["mission"] = Mission.objects.filter(code=so.mission).first()
-        if found["mission"] is None:
-            raise InterchangeError(f"obiettivo strategico {so.code}.missione",
-                                   f"missione «{so.mission}» non presente nel catalogo")
-        if so.programme:
-            found["programme"] = Programme.objects.filter(
-                mission__code=so.mission, code=so.programme).first()
-            if found["programme"] is None:
-                raise InterchangeError(f"obiettivo strategico {so.code}.programma",
-                                       f"programma «{so.programme}» non presente nel catalogo")
-    if so.function:
-        found["function"] = InstitutionalFunction.objects.filter(code=so.function).first()
-        if found["function"] is None:
-            raise InterchangeError(f"obiettivo strategico {so.code}.funzione",
-                                   f"funzione «{so.function}» sconosciuta (A, B, C o D)")
+def _programme(mission: str, programme: str, where: str) -> Programme | None:
+    if not mission:
+        if programme:
+            raise InterchangeError(f"{where}.missione", "un programma richiede la missione")
+        return None
+    if not Mission.objects.filter(code=mission).exists():
+        raise InterchangeError(f"{where}.missione",
+                               f"missione «{mission}» non presente nel catalogo")
+    if not programme:
+        return None
+    found = Programme.objects.filter(mission__code=mission, code=programme).first()
+    if found is None:
+        raise InterchangeError(f"{where}.programma",
+                               f"programma «{programme}» della missione {mission} "
+                               "non presente nel catalogo")
     return found
+
+
+def _classification(mission: str, programme: str, where: str) -> dict[str, object]:
+    """Mission and programme checked against the catalogue (DM 27/03/2013)."""
+    found_programme = _programme(mission, programme, where)
+    return {
+        "mission": Mission.objects.filter(code=mission).first() if mission else None,
+        "programme": found_programme,
+    }
+
+
+def _function(so: StrategicObjectiveDoc) -> dict[str, object]:
+    if not so.function:
+        return {}
+    function = InstitutionalFunction.objects.filter(code=so.function).first()
+    if function is None:
+        raise InterchangeError(f"obiettivo strategico {so.code}.funzione",
+                               f"funzione «{so.function}» sconosciuta (A, B, C o D)")
+    return {"function": function}
+
+
+def _classified_by(text: str, where: str) -> str:
+    if text not in m.Classification.values:
+        raise InterchangeError(f"{where}.classificazione",
+                               f"«{text}»: lasciare vuoto (documento) o indicare performa")
+    return text
+
+
+def _store_phases(
+    version: m.PlanVersion, phases: list[PhaseDoc], order: int, where: str,
+    **objective: object,
+) -> int:
+    for position, phase in enumerate(phases):
+        here = f"{where}, fase {position + 1}"
+        if not phase.title.strip():
+            raise InterchangeError(here, "manca la descrizione della fase")
+        if phase.first_year > phase.last_year:
+            raise InterchangeError(here, f"l'anno di inizio {phase.first_year} viene dopo "
+                                         f"quello di fine {phase.last_year}")
+        m.Phase.objects.create(version=version, order=order, title=phase.title,
+                               first_year=phase.first_year, last_year=phase.last_year,
+                               milestone=_date(phase.milestone, f"{here}.milestone"),
+                               **objective)
+        order += 1
+    return order
+
+
+def _store_actions(
+    version: m.PlanVersion, objective: m.OperationalObjective, actions: list[ActionDoc],
+    order: int, units: dict[tuple[str, str], m.OrgUnit], centres: dict[str, m.CostCentre],
+) -> int:
+    for action in actions:
+        where = f"azione {action.code}"
+        if action.activity not in m.Action.Activity.values:
+            raise InterchangeError(f"{where}.tipologia",
+                                   f"«{action.activity}»: usare institutional o commercial")
+        office = None
+        if action.office:
+            office = units.get(("office", _key(action.office))) or units.get(
+                ("area", _key(action.office)))
+            if office is None:
+                raise InterchangeError(f"{where}.ufficio",
+                                       f"ufficio «{action.office}» non elencato")
+        m.Action.objects.create(
+            version=version, order=order, operational_objective=objective, code=action.code,
+            title=action.title, activity=action.activity, description=action.description,
+            cost_centre=centres.get(action.cost_centre) if action.cost_centre else None,
+            office=office,
+            costs=_amount(action.costs, f"{where}.oneri"),
+            revenues=_amount(action.revenues, f"{where}.ricavi"),
+            contributions=_amount(action.contributions, f"{where}.contributi"),
+            investments=_amount(action.investments, f"{where}.investimenti"),
+        )
+        order += 1
+    return order
 
 
 def _store_operational(
     version: m.PlanVersion,
     so: m.StrategicObjective,
-    order: int,
     op: OperationalObjectiveDoc,
     units: dict[tuple[str, str], m.OrgUnit],
-    first_indicator: int,
+    centres: dict[str, m.CostCentre],
+    counts: dict[str, int],
 ) -> None:
+    """Store one operational objective with its indicators, actions and phases, moving the
+    running ``counts`` (which give each row its place in the version)."""
     area = units.get(("area", _key(op.area)))
     office = units.get(("office", _key(op.office)))
+    first_indicator = counts["indicatori"]
     objective = m.OperationalObjective.objects.create(
-        version=version, order=order, strategic_objective=so, code=op.code, title=op.title,
+        version=version, order=counts["obiettivi operativi"], strategic_objective=so,
+        code=op.code, title=op.title,
         description=op.description, expected_impact=op.expected_impact,
         resources=op.resources, resources_amount=parse_money(op.resources, strict=False),
         area=area, area_text=op.area, office_text=op.office,
         transversal=op.transversal or _key(op.area) == TRANSVERSAL,
         common_objective=op.common_objective,
+        **_classification(op.mission, op.programme, f"obiettivo operativo {op.code}"),
     )
+    counts["obiettivi operativi"] += 1
+    counts["indicatori"] += len(op.indicators)
+    counts["azioni"] = _store_actions(version, objective, op.actions, counts["azioni"], units,
+                                      centres)
+    counts["fasi"] = _store_phases(version, op.phases, counts["fasi"],
+                                   f"obiettivo operativo {op.code}",
+                                   operational_objective=objective)
     if office is not None:
         objective.offices.add(office)
     for position, ind in enumerate(op.indicators):
@@ -219,7 +368,7 @@ def _store_operational(
             baseline=ind.baseline, weight_text=ind.weight,
             office=units.get(("office", _key(ind.office))) if ind.office else None,
             lineage=_lineage(ind.key, where), accumulation=_accumulation(ind, where),
-            measured_at=ind.measured_at,
+            measured_at=ind.measured_at, published=ind.published,
         )
         for year, text in sorted(ind.targets.items()):
             if len(text) > 60:
@@ -320,14 +469,40 @@ def plan_document(version: m.PlanVersion) -> PlanDocument:
             targets=targets.get(ind.pk, {}), weight=ind.weight_text, formula=ind.formula,
             source=ind.source, office=ind.office.name if ind.office else "",
             key=str(ind.lineage), accumulation=ind.accumulation, measured_at=ind.measured_at,
+            published=ind.published,
+        ))
+    actions: dict[int, list[ActionDoc]] = {}
+    for action in m.Action.objects.filter(version=version).select_related(
+        "cost_centre", "office"
+    ).order_by("order"):
+        actions.setdefault(action.operational_objective_id, []).append(ActionDoc(
+            code=action.code, title=action.title, activity=action.activity,
+            cost_centre=action.cost_centre.code if action.cost_centre else "",
+            office=action.office.name if action.office else "",
+            description=action.description, costs=_amount_text(action.costs),
+            revenues=_amount_text(action.revenues),
+            contributions=_amount_text(action.contributions),
+            investments=_amount_text(action.investments),
+        ))
+    phases: dict[tuple[str, int], list[PhaseDoc]] = {}
+    for phase in m.Phase.objects.filter(version=version).order_by("order"):
+        owner = (("so", phase.strategic_objective_id) if phase.strategic_objective_id
+                 else ("op", phase.operational_objective_id or 0))
+        phases.setdefault(owner, []).append(PhaseDoc(
+            title=phase.title, first_year=phase.first_year, last_year=phase.last_year,
+            milestone=phase.milestone.strftime("%d/%m/%Y") if phase.milestone else "",
         ))
     operational: dict[int, list[OperationalObjectiveDoc]] = {}
+    codes = _classification_codes(version)
     for op in offices.values():
         operational.setdefault(op.strategic_objective_id, []).append(OperationalObjectiveDoc(
             code=op.code, title=op.title, description=op.description,
             expected_impact=op.expected_impact, resources=op.resources, area=op.area_text,
             office=op.office_text, transversal=op.transversal,
             common_objective=op.common_objective, indicators=indicators.get(op.pk, []),
+            mission=codes["mission"].get(op.mission_id or 0, ""),
+            programme=codes["programme"].get(op.programme_id or 0, ""),
+            actions=actions.get(op.pk, []), phases=phases.get(("op", op.pk), []),
         ))
     strategic: dict[int, list[StrategicObjectiveDoc]] = {}
     for so in m.StrategicObjective.objects.filter(version=version).select_related(
@@ -339,12 +514,25 @@ def plan_document(version: m.PlanVersion) -> PlanDocument:
             programme=so.programme.code if so.programme else "",
             function=so.function.code if so.function else "",
             perspective=so.perspective, common_objective=so.common_objective,
-            operational=operational.get(so.pk, []),
+            classified_by=so.classified_by, description=so.description,
+            time_span=so.time_span, stakeholders=so.stakeholders, benefits=so.benefits,
+            responsible_centre=so.responsible_centre, resources=so.resources,
+            related=so.related, operational=operational.get(so.pk, []),
+            phases=phases.get(("so", so.pk), []),
         ))
     doc.areas = [
         StrategicAreaDoc(code=a.code, title=a.title, objectives=strategic.get(a.pk, []))
         for a in m.StrategicArea.objects.filter(version=version)
     ]
+    doc.programmes = [
+        ProgrammeDoc(mission=p.programme.mission.code, programme=p.programme.code,
+                     title=p.title, narrative=p.narrative, stakeholders=p.stakeholders,
+                     benefits=p.benefits, classified_by=p.classified_by)
+        for p in m.PlanProgramme.objects.filter(version=version)
+        .select_related("programme__mission").order_by("order")
+    ]
+    doc.cost_centres = [CostCentreDoc(code=c.code, name=c.name)
+                        for c in body.cost_centres.order_by("code")]
     doc.variables = [
         VariableDoc(name=v.name, description=v.description, unit=v.unit, source=v.source,
                     office=v.office.name if v.office else "")
@@ -371,7 +559,43 @@ def plan_document(version: m.PlanVersion) -> PlanDocument:
     return doc
 
 
+def plan_with_parts(version: m.PlanVersion) -> PlanDocument:
+    """The version and, as its parts, the plans in force of the bodies merged into its body
+    for the same year: what an export writes. Amendments copy :func:`plan_document` alone,
+    so amending a merged body never touches its predecessors' plans."""
+    doc = plan_document(version)
+    year = version.cycle.year
+    for legacy in version.cycle.body.legacy_bodies.order_by("name"):
+        cycle = legacy.cycles.filter(year=year).first()
+        current = cycle.current_version() if cycle else None
+        if current is not None:
+            doc.parts.append(plan_document(current))
+    return doc
+
+
 # -- small conversions ------------------------------------------------------------------
+
+
+def _classification_codes(version: m.PlanVersion) -> dict[str, dict[int, str]]:
+    """Mission and programme codes by id, for the operational objectives that name their
+    own (one query each instead of one per objective)."""
+    return {
+        "mission": dict(Mission.objects.values_list("pk", "code")),
+        "programme": dict(Programme.objects.values_list("pk", "code")),
+    }
+
+
+def _amount(text: str, where: str) -> Decimal:
+    """An amount of an action as printed ("40.000,00", "€ 1.750,00"); empty is none."""
+    try:
+        amount = parse_money(text)
+    except ValueParseError as error:
+        raise InterchangeError(where, error.reason) from None
+    return Decimal(0) if amount is None else amount
+
+
+def _amount_text(amount: Decimal) -> str:
+    return "" if not amount else format_money(amount)
 
 
 def _key(text: str) -> str:
