@@ -447,6 +447,7 @@ def test_json_layout(plan_json: str) -> None:
         "year",
         "triennium",
         "version",
+        "labels",
         "areas",
         "programmes",
         "org_units",
@@ -454,6 +455,7 @@ def test_json_layout(plan_json: str) -> None:
         "variables",
         "assignments",
         "incentive_fund",
+        "parts",
     ]
     assert data["format"] == "performa-plan"
     assert data["format_version"] == 2

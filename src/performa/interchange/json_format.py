@@ -28,6 +28,7 @@ from performa.plans.document import (
     FundShare,
     IncentiveFund,
     IndicatorDoc,
+    LevelLabels,
     OperationalObjectiveDoc,
     OrgUnitDoc,
     PhaseDoc,
@@ -64,6 +65,7 @@ _ROOT_KEYS = (
     "year",
     "triennium",
     "version",
+    "labels",
     "areas",
     "programmes",
     "org_units",
@@ -76,6 +78,7 @@ _ROOT_KEYS = (
 # A part is a plan of a merged body: the plan's keys without the format's own nor parts.
 _PART_KEYS = tuple(key for key in _ROOT_KEYS if key not in ("format", "format_version", "parts"))
 _VERSION_KEYS = ("organ", "number", "date", "status", "title")
+_LABEL_KEYS = ("area", "strategic", "operational", "action")
 _AREA_KEYS = ("code", "title", "objectives")
 _STRATEGIC_KEYS = (
     "code",
@@ -191,6 +194,12 @@ def _part_to_data(doc: PlanDocument) -> dict[str, Any]:
             "date": version.date,
             "status": version.status,
             "title": version.title,
+        },
+        "labels": {
+            "area": doc.labels.area,
+            "strategic": doc.labels.strategic,
+            "operational": doc.labels.operational,
+            "action": doc.labels.action,
         },
         "areas": [_area_to_data(area) for area in doc.areas],
         "programmes": [
@@ -518,6 +527,7 @@ def _part_from_data(obj: dict[str, Any], root: str) -> PlanDocument:
         year=year,
         triennium=triennium,
         version=_version_from_data(obj.get("version", {}), at("version")),
+        labels=_labels_from_data(obj.get("labels", {}), at("labels")),
         areas=[
             _area_from_data(item, at(f"areas[{i}]"))
             for i, item in enumerate(_list(obj, "areas", root))
@@ -541,6 +551,11 @@ def _part_from_data(obj: dict[str, Any], root: str) -> PlanDocument:
         ],
         incentive_fund=_fund_from_data(obj.get("incentive_fund", {}), at("incentive_fund")),
     )
+
+
+def _labels_from_data(value: object, loc: str) -> LevelLabels:
+    obj = _obj(value, loc, _LABEL_KEYS)
+    return LevelLabels(**{key: _text(obj, key, loc) for key in _LABEL_KEYS})
 
 
 def _version_from_data(value: object, loc: str) -> VersionDoc:

@@ -20,6 +20,7 @@ __all__ = [
     "FundShare",
     "IncentiveFund",
     "IndicatorDoc",
+    "LevelLabels",
     "OperationalObjectiveDoc",
     "OrgUnitDoc",
     "PhaseDoc",
@@ -194,6 +195,17 @@ class IncentiveFund:
 
 
 @dataclass
+class LevelLabels:
+    """What the document calls each level (Lucca: Area strategica, Obiettivo strategico,
+    Progetto, Azione complessa); empty keeps the body's names."""
+
+    area: str = ""
+    strategic: str = ""
+    operational: str = ""
+    action: str = ""
+
+
+@dataclass
 class VersionDoc:
     organ: str = ""  # "Giunta"
     number: str = ""  # "12/22"
@@ -208,6 +220,7 @@ class PlanDocument:
     year: int  # 2022
     triennium: tuple[int, int] = (0, 0)  # (2022, 2024)
     version: VersionDoc = field(default_factory=VersionDoc)
+    labels: LevelLabels = field(default_factory=LevelLabels)
     areas: list[StrategicAreaDoc] = field(default_factory=list)
     programmes: list[ProgrammeDoc] = field(default_factory=list)
     org_units: list[OrgUnitDoc] = field(default_factory=list)

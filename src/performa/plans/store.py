@@ -31,6 +31,7 @@ from .document import (
     FundShare,
     IncentiveFund,
     IndicatorDoc,
+    LevelLabels,
     OperationalObjectiveDoc,
     OrgUnitDoc,
     PhaseDoc,
@@ -75,6 +76,7 @@ def store_plan(doc: PlanDocument, body: str = "", year: int | None = None) -> St
         raise InterchangeError("ente", "manca il nome dell'ente (usare --body)")
     cycle_year = year or doc.year
     the_body, _ = m.Body.objects.get_or_create(name=body_name)
+    _store_labels(the_body, doc)
     first, last = doc.triennium if all(doc.triennium) else (cycle_year, cycle_year + 2)
     cycle, _ = m.Cycle.objects.get_or_create(
         body=the_body, year=cycle_year, defaults={"first_year": first, "last_year": last}
@@ -119,6 +121,18 @@ def store_plan(doc: PlanDocument, body: str = "", year: int | None = None) -> St
         for name, count in stored.counts.items():
             counts[name] += count
     return Stored(version, findings, counts)
+
+
+def _store_labels(body: m.Body, doc: PlanDocument) -> None:
+    names = {"area_label": doc.labels.area, "strategic_label": doc.labels.strategic,
+             "operational_label": doc.labels.operational, "action_label": doc.labels.action}
+    changed = [f for f, name in names.items() if name and getattr(body, f) != name]
+    for field_name in changed:
+        if len(names[field_name]) > 60:
+            raise InterchangeError(f"livelli.{field_name}", "testo oltre 60 caratteri")
+        setattr(body, field_name, names[field_name])
+    if changed:
+        body.save(update_fields=changed)
 
 
 def _store_units(body: m.Body, doc: PlanDocument) -> dict[tuple[str, str], m.OrgUnit]:
@@ -447,6 +461,8 @@ def plan_document(version: m.PlanVersion) -> PlanDocument:
     body = cycle.body
     doc = PlanDocument(
         body=body.name, year=cycle.year, triennium=(cycle.first_year, cycle.last_year),
+        labels=LevelLabels(area=body.area_label, strategic=body.strategic_label,
+                           operational=body.operational_label, action=body.action_label),
         version=VersionDoc(
             organ=version.organ, number=version.resolution_number,
             date=version.resolution_date.strftime("%d/%m/%Y") if version.resolution_date
