@@ -95,6 +95,7 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
     setup_django()
     from performa.accounts.demo import create_demo_users
     from performa.measures.demo import cumulative_by_default, load_demo_measures
+    from performa.plans.classify import classify_plan
     from performa.plans.store import store_plan
 
     try:
@@ -104,6 +105,7 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
         if year:
             doc.year = year
         if demo:
+            classify_plan(doc)  # the Piano prints no mission: Performa's, from the Areas
             for indicator in doc.indicators():
                 if cumulative_by_default(indicator.kind, indicator.unit, indicator.name):
                     indicator.accumulation = "cumulative"
