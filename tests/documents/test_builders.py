@@ -262,11 +262,41 @@ def test_pira_groups_the_objectives_under_their_missions(
     from performa.plans.models import StrategicObjective
 
     doc = built["pira"]
-    missions = {so.mission_id for so in StrategicObjective.objects.filter(version=demo.version)}
-    assert missions == {None}  # the demo plan names no mission
-    assert headings(doc, 1) == ["Premessa", "Missione non indicata"]
+    # The Piano names no mission: the demo attributes them from the Areas, as Performa's.
+    objectives = StrategicObjective.objects.filter(version=demo.version)
+    assert {so.classified_by for so in objectives} == {"performa"}
+    assert headings(doc, 1) == [
+        "Premessa", "MISSIONE 011 – Competitività e sviluppo delle imprese",
+        "MISSIONE 012 – Regolazione dei mercati",
+        "MISSIONE 016 – Commercio internazionale ed internazionalizzazione del sistema "
+        "produttivo",
+        "MISSIONE 032 – Servizi istituzionali e generali delle amministrazioni pubbliche"]
+    programmes = headings(doc, 2)
+    assert [h.split()[3] for h in programmes] == ["005", "004", "005", "002", "003"]
+    text = text_of(doc)
+    assert "Missione non indicata" not in text and "Programma non indicato" not in text
+    # Under every programme heading: whose classification it is, then the description.
+    for heading in (b for b in doc.blocks if isinstance(b, Heading) and b.level == 2):
+        note, narrative = doc.blocks[doc.blocks.index(heading) + 1:][:2]
+        assert isinstance(note, Paragraph) and note.style == "note"
+        assert note.text.startswith("Classificazione per missione e programma attribuita da "
+                                    "Performa in base alla funzione istituzionale dell'Area")
+        assert isinstance(narrative, Paragraph)
+        assert narrative.text.startswith("Descrizione standard del programma attribuita da "
+                                         "Performa")
+    # No key indicator in the Piano: all of them, and the premise says so.
+    assert "Il piano non individua indicatori chiave: sono riportati tutti i suoi 372 " \
+        "indicatori." in text
+    raccordo = next(t for t in doc.tables() if t.sheet == "Raccordo")
+    by_programme = {row[1][:3] + row[0][:3]: row[2] for row in raccordo.rows}
+    assert by_programme["002032"] == (
+        "01_04 Competitività delle Imprese, Sostenibilità ambientale ed Economia circolare "
+        "(obiettivi operativi 01_04_03), 01_06 Legalità ed Armonizzazione del mercato "
+        "(obiettivi operativi 01_06_01), 03_01 L'ottimizzazione organizzativa e gestionale "
+        "(obiettivi operativi 03_01_03, 03_01_04, 03_01_09, 03_01_10, 03_01_11)")
+    assert by_programme["005016"] == "01_02 Internazionalizzazione"
     objectives = [b for b in doc.blocks if isinstance(b, KeyValues)]
-    assert len(objectives) == 46
+    assert len(objectives) == 46  # every operational objective once, wherever filed
     pid = dict(next(b for b in objectives if b.pairs[0][1] == "01_01_02").pairs)
     assert pid["ARCO TEMPORALE DI REALIZZAZIONE"] == "2022/2024 (triennale)"
     assert pid["CENTRO DI RESPONSABILITA'"] == "Promozione e sviluppo economico"
@@ -292,6 +322,56 @@ def test_pira_with_missions(plan: object) -> None:
     raccordo = next(t for t in doc.tables() if t.sheet == "Raccordo")
     assert raccordo.rows[0][2] == "01_01 Digitalizzazione"
     assert raccordo.rows[1][:2] == ["Missione non indicata", "Programma non indicato"]
+
+
+def test_pira_prints_the_programme_the_card_and_only_the_key_indicators(plan: object) -> None:
+    """A plan that describes its programme, has a PIRA card and marks key indicators (the
+    figures of 004_…, objective A1): the PIRA prints them, and no Performa note."""
+    from performa.plans.document import PlanDocument, ProgrammeDoc
+    from performa.plans.store import store_plan
+
+    assert isinstance(plan, PlanDocument)
+    plan.programmes = [ProgrammeDoc(
+        mission="011", programme="005",
+        narrative="Nella missione confluiscono le attività della funzione D.",
+        stakeholders="Cittadini, imprese ed Enti locali.", benefits="Imprese più digitali")]
+    digital = plan.areas[0].objectives[0]
+    digital.description = "Ambito progettuale: Governance e sviluppo locale."
+    digital.time_span = "2021/2023 (triennale)"
+    digital.stakeholders = "Cittadini, imprese ed Enti locali."
+    digital.responsible_centre = "CDR 3 - Studi, formazione, informazione e promozione economica."
+    digital.resources = "€ 460.000,00"
+    digital.operational[0].indicators[0].published = True
+    version = store_plan(plan).version
+    doc = registry.load_all()["pira"].build(
+        registry.Context(version.cycle.body, version.cycle, version))
+    text = text_of(doc)
+    assert "attribuita da Performa" not in text  # the source classified it
+    programme = next(b for b in doc.blocks if isinstance(b, Heading) and b.level == 2)
+    after = doc.blocks[doc.blocks.index(programme) + 1:]
+    assert after[0] == Paragraph("Nella missione confluiscono le attività della funzione D.")
+    assert after[1] == KeyValues([("PORTATORI D'INTERESSE", "Cittadini, imprese ed Enti locali."),
+                                  ("BENEFICI ATTESI", "Imprese più digitali")])
+    assert after[2] == Heading("Obiettivo strategico (01_01) Digitalizzazione", 3)
+    card = dict(after[3].pairs)  # type: ignore[union-attr]
+    assert card == {
+        "TITOLO": "(01_01) Digitalizzazione",
+        "DESCRIZIONE": "Ambito progettuale: Governance e sviluppo locale.",
+        "ARCO TEMPORALE DI REALIZZAZIONE": "2021/2023 (triennale)",
+        "PORTATORI D'INTERESSE": "Cittadini, imprese ed Enti locali.",
+        "CENTRO DI RESPONSABILITA'": "CDR 3 - Studi, formazione, informazione e promozione "
+                                     "economica.",
+        "RISORSE ECONOMICHE": "€ 460.000,00",
+    }
+    pid = dict(next(b for b in doc.blocks if isinstance(b, KeyValues)
+                    and b.pairs[0] == ("OBIETTIVO", "01_01_02")).pairs)
+    assert pid["ARCO TEMPORALE DI REALIZZAZIONE"] == "2021/2023 (triennale)"
+    assert pid["PORTATORI D'INTERESSE"] == "Cittadini, imprese ed Enti locali."
+    # One key indicator of 6: only it is printed, and only its objective.
+    assert "Sono riportati gli indicatori chiave individuati dal piano (1 su 6)." in text
+    tables = [t for t in doc.tables() if t.sheet != "Raccordo"]
+    assert [(t.sheet, [row[0] for row in t.rows]) for t in tables] == [
+        ("01_01_02", ["Bando PID"])]
 
 
 def test_pira_consuntivo_has_a_footnote_for_every_deviation(

@@ -127,6 +127,24 @@ def test_every_kind_in_every_format(rendered: dict[tuple[str, str], bytes], kind
     assert BODY in text_of(path, fmt)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "odt"])
+def test_pira_files_the_demo_by_mission_and_says_whose_classification_it_is(
+    rendered: dict[tuple[str, str], bytes], fmt: str, tmp_path: Path
+) -> None:
+    path = tmp_path / f"pira.{EXTENSIONS[fmt]}"
+    path.write_bytes(rendered["pira", fmt])
+    text = " ".join(text_of(path, fmt).split())  # a PDF line may wrap anywhere
+    for heading in ("MISSIONE 011 – Competitività e sviluppo delle imprese",
+                    "MISSIONE 012 – Regolazione dei mercati",
+                    "MISSIONE 016 – Commercio internazionale",
+                    "MISSIONE 032 – Servizi istituzionali e generali"):
+        assert heading in text
+    assert "Missione non indicata" not in text
+    assert text.count("Classificazione per missione e programma attribuita da Performa in "
+                      "base alla funzione istituzionale dell'Area") == 5  # one per programme
+
+
 def report(kind: str, fmt: str, output: Path, capsys: pytest.CaptureFixture[str]) -> str:
     code = main(["report", kind, "--body", BODY, "--year", "2022", "--format", fmt,
                  "-o", str(output)])

@@ -7,9 +7,13 @@ unit, source, last observed value and the triennial targets; and the *consuntivo
 sui risultati), which adds the values measured at the interim date and at 31/12, the
 achievement, and a numbered footnote with the cause of every deviation.
 
-The objectives are the operational objectives, filed under the mission and programme of their
-strategic objective (or of its institutional function when that maps to one programme only);
-those without either are grouped under «Missione non indicata».
+The objectives are the operational objectives, filed under their own mission and programme
+when they have one, else under their strategic objective's (or that of its institutional
+function when it maps to one programme only); those without either are grouped under «Missione
+non indicata». Each programme prints the body's description of it (narrative, stakeholders,
+benefits) and each strategic objective its PIRA card when the plan has them; a classification
+Performa attributed (``classified_by``) is said to be Performa's under the programme heading.
+Only the key indicators (``published``) are printed when the plan marks any.
 """
 
 from __future__ import annotations
@@ -18,8 +22,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from performa.catalog.models import Mission, Programme
+from performa.engine.values import format_money
 from performa.measures.models import Period
-from performa.plans.models import Indicator, OperationalObjective, StrategicObjective
+from performa.plans.models import (
+    Classification,
+    Indicator,
+    OperationalObjective,
+    PlanProgramme,
+    StrategicObjective,
+)
 
 from . import registry
 from .model import Block, Cover, Document, Heading, KeyValues, Paragraph, Table
@@ -37,6 +48,9 @@ from .plan_data import (
 
 NO_MISSION = "Missione non indicata"
 NO_PROGRAMME = "Programma non indicato"
+PERFORMA_NOTE = ("Classificazione per missione e programma attribuita da Performa in base alla "
+                 "funzione istituzionale dell'Area di responsabilità degli obiettivi (D.P.R. "
+                 "254/2005): il documento di origine non la indica.")
 
 # The plan's own types mapped to the DPCM 18/09/2012 classes the PIRA must use.
 PIRA_TYPES = {
@@ -66,9 +80,25 @@ def pira_type(kind: str) -> str:
 
 
 @dataclass
+class Entry:
+    """A strategic objective under one programme, with its operational objectives filed there
+    (all of them, unless some carry a programme of their own)."""
+
+    objective: StrategicObjective
+    own: bool  # the programme is the strategic objective's own classification
+    operational: list[OperationalObjective] = field(default_factory=list)
+
+
+@dataclass
 class ProgrammeGroup:
     programme: Programme | None
-    objectives: list[StrategicObjective] = field(default_factory=list)
+    entries: dict[int, Entry] = field(default_factory=dict)  # strategic objective pk → entry
+
+    @property
+    def label(self) -> str:
+        if self.programme is None:
+            return NO_PROGRAMME
+        return f"{self.programme.code} {self.programme.name}"
 
 
 @dataclass
@@ -97,16 +127,47 @@ def classification(so: StrategicObjective) -> tuple[Mission | None, Programme | 
     return None, None
 
 
+def operational_classification(
+    op: OperationalObjective, so: tuple[Mission | None, Programme | None]
+) -> tuple[Mission | None, Programme | None]:
+    """The operational objective's own mission and programme when set, else ``so``'s."""
+    if op.programme_id:
+        return op.programme.mission, op.programme
+    if op.mission_id:
+        return op.mission, None
+    return so
+
+
 def by_mission(plan: Plan) -> list[MissionGroup]:
     groups: dict[str, MissionGroup] = {}
-    for so in plan.all_strategic():
-        mission, programme = classification(so)
+
+    def entry(so: StrategicObjective, mission: Mission | None, programme: Programme | None,
+              own: bool) -> Entry:
         group = groups.setdefault(mission.code if mission else "", MissionGroup(mission))
         key = programme.code if programme else ""
-        group.programmes.setdefault(key, ProgrammeGroup(programme)).objectives.append(so)
-    # Missions in their official order, the unclassified ones last.
+        programmes = group.programmes.setdefault(key, ProgrammeGroup(programme))
+        return programmes.entries.setdefault(so.pk, Entry(so, own))
+
+    for so in plan.all_strategic():
+        own = classification(so)
+        operational = plan.operational.get(so.pk, [])
+        if not operational:
+            entry(so, *own, own=True)
+        for op in operational:
+            mission, programme = operational_classification(op, own)
+            same = (mission, programme) == own
+            entry(so, mission, programme, same).operational.append(op)
+    # Missions and programmes in their official order, the unclassified ones last.
     ordered = sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
+    for _, group in ordered:
+        group.programmes = dict(sorted(group.programmes.items(),
+                                       key=lambda item: (item[0] == "", item[0])))
     return [group for _, group in ordered]
+
+
+def key_indicators_only(plan: Plan) -> bool:
+    """A PIRA publishes the key indicators when the plan marks any (17-30 in real PIRAs)."""
+    return any(indicator.published for indicator in plan.all_indicators())
 
 
 @dataclass
@@ -158,15 +219,16 @@ def _build(ctx: registry.Context, columns: Columns | None) -> Document:
     if columns is not None:
         doc.demo = bool(latest and latest.period.demo) or bool(
             columns.interim and columns.interim.demo)
-    doc.blocks += premise(plan, columns)
     groups = by_mission(plan)
+    key_only = key_indicators_only(plan)
+    doc.blocks += premise(plan, columns, key_only)
     doc.blocks += link_table(groups)
     for group in groups:
-        doc.blocks += mission_section(plan, group, columns)
+        doc.blocks += mission_section(plan, group, columns, key_only)
     return doc
 
 
-def premise(plan: Plan, columns: Columns | None) -> list[Block]:
+def premise(plan: Plan, columns: Columns | None, key_only: bool = False) -> list[Block]:
     source = f"Piano della Performance {plan.triennium}"
     adopted = resolution_text(plan.version)
     if adopted:
@@ -178,6 +240,25 @@ def premise(plan: Plan, columns: Columns | None) -> list[Block]:
         f"i risultati. Obiettivi, indicatori e target sono quelli del {source}."
     )
     blocks: list[Block] = [Heading("Premessa"), Paragraph(text)]
+    if any(so.classified_by == Classification.PERFORMA for so in plan.all_strategic()):
+        blocks.append(Paragraph(
+            "Il Piano non classifica gli obiettivi per missione e programma: la classificazione "
+            "è attribuita da Performa in base alla funzione istituzionale (D.P.R. 254/2005) "
+            "dell'Area di responsabilità degli obiettivi, secondo il raccordo adottato dalle "
+            "camere di commercio: funzione A) nel programma 032.002 «Indirizzo politico», B) "
+            "nel 032.003 «Servizi e affari generali per le amministrazioni di competenza», C) "
+            "nel 012.004, D) nel 011.005 e, per il sostegno all'internazionalizzazione delle "
+            "imprese, nel 016.005.", "note"))
+    indicators = plan.all_indicators()
+    if key_only:
+        published = sum(1 for indicator in indicators if indicator.published)
+        blocks.append(Paragraph(
+            f"Sono riportati gli indicatori chiave individuati dal piano ({published} su "
+            f"{len(indicators)}).", "note"))
+    else:
+        blocks.append(Paragraph(
+            "Il piano non individua indicatori chiave: sono riportati tutti i suoi "
+            f"{len(indicators)} indicatori.", "note"))
     if columns is not None:
         when = [f"al {period.date:%d/%m/%Y}"
                 for period, results in ((columns.interim, columns.interim_results),
@@ -206,50 +287,118 @@ def link_table(groups: Iterable[MissionGroup]) -> list[Block]:
         for programme in group.programmes.values():
             rows.append([
                 f"{group.mission.code} {group.mission.name}" if group.mission else NO_MISSION,
-                f"{programme.programme.code} {programme.programme.name}"
-                if programme.programme else NO_PROGRAMME,
-                ", ".join(f"{so.code} {so.title}" for so in programme.objectives),
+                programme.label,
+                ", ".join(objective_link(entry) for entry in programme.entries.values()),
             ])
     return [Table(header=["Missione", "Programma", "Obiettivi strategici"], rows=rows,
                   caption="Raccordo tra missioni, programmi e obiettivi strategici",
                   sheet="Raccordo", widths=[2.5, 3, 4])]
 
 
-def mission_section(plan: Plan, group: MissionGroup, columns: Columns | None) -> list[Block]:
+def objective_link(entry: Entry) -> str:
+    """«01_01 Digitalizzazione», or the operational objectives filed here when the strategic
+    objective itself is classified elsewhere."""
+    text = f"{entry.objective.code} {entry.objective.title}"
+    if not entry.own:
+        text += f" (obiettivi operativi {', '.join(op.code for op in entry.operational)})"
+    return text
+
+
+def mission_section(plan: Plan, group: MissionGroup, columns: Columns | None,
+                    key_only: bool = False) -> list[Block]:
     blocks: list[Block] = [Heading(group.title)]
     for programme in group.programmes.values():
-        label = (f"{programme.programme.code} {programme.programme.name}"
-                 if programme.programme else NO_PROGRAMME)
-        blocks.append(Heading(f"PROGRAMMA DI SPESA: {label}", 2))
-        for so in programme.objectives:
-            blocks.append(Heading(f"{plan.body.strategic_label} ({so.code}) {so.title}", 3))
-            if so.function_id:
-                blocks.append(Paragraph(
-                    f"Funzione istituzionale (D.P.R. 254/2005): {so.function.code}) "
-                    f"{so.function.name}.", "note"))
-            for op in plan.operational.get(so.pk, []):
-                blocks += objective(plan, so, op, columns)
+        blocks.append(Heading(f"PROGRAMMA DI SPESA: {programme.label}", 2))
+        described = (plan.programmes.get(programme.programme.pk)
+                     if programme.programme is not None else None)
+        blocks += programme_text(programme, described)
+        for entry in programme.entries.values():
+            blocks += strategic_objective(plan, entry)
+            for op in entry.operational:
+                if key_only and not any(i.published for i in plan.indicators.get(op.pk, [])):
+                    continue  # no key indicator: nothing this objective publishes
+                blocks += objective(plan, entry.objective, op, columns, key_only)
     return blocks
 
 
+def programme_text(programme: ProgrammeGroup, described: PlanProgramme | None) -> list[Block]:
+    """Whose classification it is, then the body's description of the programme."""
+    blocks: list[Block] = []
+    performa = (described is not None and described.classified_by == Classification.PERFORMA
+                ) or any(entry.objective.classified_by == Classification.PERFORMA
+                         for entry in programme.entries.values())
+    if programme.programme is not None and performa:
+        blocks.append(Paragraph(PERFORMA_NOTE, "note"))
+    if described is None:
+        return blocks
+    if described.narrative.strip():
+        blocks.append(Paragraph(described.narrative.strip()))
+    pairs = [(label, text.strip()) for label, text in (
+        ("PORTATORI D'INTERESSE", described.stakeholders),
+        ("BENEFICI ATTESI", described.benefits)) if text.strip()]
+    if pairs:
+        blocks.append(KeyValues(pairs))
+    return blocks
+
+
+def strategic_objective(plan: Plan, entry: Entry) -> list[Block]:
+    """The heading, the PIRA card when the plan has one, and the function of the objective."""
+    so = entry.objective
+    blocks: list[Block] = [Heading(f"{plan.body.strategic_label} ({so.code}) {so.title}", 3)]
+    if not entry.own:
+        mission, programme = classification(so)
+        where = (f"{programme.mission.code}.{programme.code}" if programme is not None else
+                 mission.code if mission is not None else "")
+        blocks.append(Paragraph(
+            "Sono qui riportati gli obiettivi operativi ricondotti a questo programma per la "
+            "funzione della loro Area"
+            + (f"; l'obiettivo strategico è classificato nel programma {where}." if where
+               else "."), "note"))
+        return blocks
+    card = [(label, text.strip()) for label, text in (
+        ("DESCRIZIONE", so.description),
+        ("ARCO TEMPORALE DI REALIZZAZIONE", so.time_span),
+        ("PORTATORI D'INTERESSE", so.stakeholders),
+        ("BENEFICI ATTESI", so.benefits),
+        ("CENTRO DI RESPONSABILITA'", so.responsible_centre),
+        ("RISORSE ECONOMICHE", objective_resources(so)),
+    ) if text.strip()]
+    if card:
+        blocks.append(KeyValues([("TITOLO", f"({so.code}) {so.title}"), *card]))
+    if so.function_id:
+        blocks.append(Paragraph(
+            f"Funzione istituzionale (D.P.R. 254/2005): {so.function.code}) "
+            f"{so.function.name}.", "note"))
+    return blocks
+
+
+def objective_resources(so: StrategicObjective) -> str:
+    """«€ 460.000,00» when the card states an amount, else the words it uses."""
+    if so.resources_amount is not None:
+        return format_money(so.resources_amount)
+    return str(so.resources)
+
+
 def objective(plan: Plan, so: StrategicObjective, op: OperationalObjective,
-              columns: Columns | None) -> list[Block]:
-    stakeholders = STAKEHOLDERS.get(so.perspective, "") if so.perspective else ""
+              columns: Columns | None, key_only: bool = False) -> list[Block]:
+    stakeholders = (so.stakeholders.strip()
+                    or (STAKEHOLDERS.get(so.perspective, "") if so.perspective else ""))
     pairs = [
         ("OBIETTIVO", op.code),
         ("TITOLO", f"({op.code}) {op.title}"),
         ("DESCRIZIONE", dash(" ".join(
             t.strip() for t in (op.description, op.expected_impact) if t.strip()))),
-        ("ARCO TEMPORALE DI REALIZZAZIONE",
-         f"{plan.cycle.first_year}/{plan.cycle.last_year} (triennale)"),
+        ("ARCO TEMPORALE DI REALIZZAZIONE", so.time_span.strip()
+         or f"{plan.cycle.first_year}/{plan.cycle.last_year} (triennale)"),
         ("PORTATORI D'INTERESSE", stakeholders or "non indicati"),
         ("CENTRO DI RESPONSABILITA'", dash(plan.area_of(op))),
         ("RISORSE ECONOMICHE", dash(plan.resources_of(op))),
     ]
-    return [KeyValues(pairs), indicator_table(plan, op, columns)]
+    return [KeyValues(pairs), indicator_table(plan, op, columns, key_only)]
 
 
-def indicator_table(plan: Plan, op: OperationalObjective, columns: Columns | None) -> Table:
+def indicator_table(plan: Plan, op: OperationalObjective, columns: Columns | None,
+                    key_only: bool = False) -> Table:
     year = plan.year
     header = ["KPI", "Algoritmo di calcolo", "Tipologia", "UdM", "Fonte",
               f"Valore osservato ({year - 1})", f"Target {year}", f"Target {year + 1}",
@@ -263,6 +412,8 @@ def indicator_table(plan: Plan, op: OperationalObjective, columns: Columns | Non
         table.header += [interim, f"Valore al 31/12/{year}", "Raggiungimento"]
         table.widths += [1, 1, 1.1]
     for indicator in plan.indicators.get(op.pk, []):
+        if key_only and not indicator.published:
+            continue
         row = [
             indicator.name, dash(indicator.description or indicator.formula),
             dash(pira_type(indicator.kind)), dash(indicator.unit), dash(indicator.source),

@@ -66,6 +66,9 @@ class Plan:
     assignments: list[plans.Assignment]
     fund: plans.IncentiveFund | None
     shares: list[plans.FundShare]
+    # How the body describes each spending programme (narrative, stakeholders, benefits),
+    # by catalogue programme id.
+    programmes: dict[int, plans.PlanProgramme] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -121,7 +124,7 @@ def load_plan(version: plans.PlanVersion) -> Plan:
         strategic[so.area_id].append(so)
     operational: dict[int, list[plans.OperationalObjective]] = defaultdict(list)
     for op in plans.OperationalObjective.objects.filter(version=version).select_related(
-        "area", "strategic_objective"
+        "area", "strategic_objective", "mission", "programme__mission"
     ):
         operational[op.strategic_objective_id].append(op)
     offices: dict[int, list[plans.OrgUnit]] = defaultdict(list)
@@ -147,6 +150,8 @@ def load_plan(version: plans.PlanVersion) -> Plan:
         assignments=list(plans.Assignment.objects.filter(version=version).select_related(
             "area", "operational_objective")),
         fund=fund, shares=shares,
+        programmes={p.programme_id: p for p in plans.PlanProgramme.objects.filter(
+            version=version)},
     )
 
 
