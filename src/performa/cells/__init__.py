@@ -24,7 +24,8 @@ figure is stored as a number or a date with the format that shows the text the p
 gives it back: ``12,5%``, ``€ 129.000,00`` and ``30/11/2022`` come back as written, a plain
 number as its value (``1.500`` → ``1500``). Other text is a text cell, never a formula. The
 plan workbook writes every cell as text on purpose (it is a template that must give back
-what was imported, ``"≥"`` and ``"n.d."`` included).
+what was imported, ``"≥"`` and ``"n.d."`` included), but the amounts of its actions, which read
+back as the very text they were written from (``€ 40.000,00``).
 
 Why a top-level package: ``measures`` sits below ``interchange`` and ``documents`` in the
 layers (engine < catalog < plans < accounts < measures < interchange < documents < web), so

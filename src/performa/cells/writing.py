@@ -200,7 +200,8 @@ class Sheet:
     ``wrapped_columns`` outside the bold rows. ``widths`` default to :func:`column_widths` of
     every row. A ``template`` is a sheet an office fills in (the plan workbook): every cell of
     its rows, empty ones too, is formatted as text and styled as its row and column, so what
-    is typed there stays text and looks like the rest.
+    is typed there stays text and looks like the rest; a typed cell in it (an amount) keeps the
+    format that shows it.
     """
 
     name: str

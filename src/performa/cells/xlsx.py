@@ -66,8 +66,8 @@ def write(sheets: Sequence[Sheet]) -> bytes:
                 target = ws.cell(row=row_index + 1, column=col_index + 1)
                 if cell.text:
                     put(target, cell)
-                if sheet.template:
-                    target.number_format = TEXT_FORMAT
+                if sheet.template and cell.kind == "text":
+                    target.number_format = TEXT_FORMAT  # a typed cell keeps its own format
                 if row_index in sheet.bold_rows:
                     target.font = bold
                 if sheet.wraps(row_index, col_index):
