@@ -784,7 +784,11 @@ INDICATOR_HEADER = [
     "Chiave",
     "Andamento",
     "Rilevato alle date",
+    "Pubblicato (si/no)",
 ]
+# The columns an Indicatori sheet of the first templates had: no key, accumulation, measurement
+# dates nor publication.
+OLD_INDICATOR_HEADER = INDICATOR_HEADER[:-4]
 OPERATIONAL_HEADER = [
     "Codice",
     "Titolo",
@@ -796,6 +800,8 @@ OPERATIONAL_HEADER = [
     "Ufficio",
     "Trasversale (si/no)",
     "Obiettivo comune (si/no)",
+    "Missione",
+    "Programma",
 ]
 
 
@@ -808,6 +814,10 @@ def test_xlsx_layout(plan_xlsx: bytes) -> None:
         "Obiettivi strategici",
         "Obiettivi operativi",
         "Indicatori",
+        "Azioni",
+        "Fasi",
+        "Programmi",
+        "Centri di costo",
         "Unità organizzative",
         "Variabili",
         "Assegnazioni",
@@ -824,6 +834,10 @@ def test_xlsx_layout(plan_xlsx: bytes) -> None:
         ["Data delibera", "23/02/2022"],
         ["Stato", "adottato"],
         ["Titolo", "Piano della performance 2022-2024"],
+        ["Nome livello 1 (ambiti)", None],
+        ["Nome livello 2 (obiettivi strategici)", None],
+        ["Nome livello 3 (obiettivi operativi)", None],
+        ["Nome livello 4 (azioni)", None],
     ]
     headers = {
         "Ambiti": ["Codice", "Titolo"],
@@ -836,6 +850,14 @@ def test_xlsx_layout(plan_xlsx: bytes) -> None:
             "Funzione",
             "Prospettiva",
             "Obiettivo comune",
+            "Classificazione",
+            "Descrizione",
+            "Arco temporale",
+            "Portatori d'interesse",
+            "Benefici attesi",
+            "Centro di responsabilità",
+            "Risorse",
+            "Obiettivi collegati",
         ],
         "Obiettivi operativi": OPERATIONAL_HEADER,
         "Indicatori": INDICATOR_HEADER,
@@ -870,10 +892,11 @@ def test_xlsx_layout(plan_xlsx: bytes) -> None:
         BANDO_KEY,
         "puntuale",
         None,
+        "no",
     ]
     assert all(c.data_type == "s" for c in indicators[6] if c.value is not None)
     events = [c.value for c in indicators[10]]
-    assert (events[3], events[-2:]) == (
+    assert (events[3], events[-3:-1]) == (
         "Attrattività eventi realizzati",
         ["cumulato", "30/06, 31/12"],
     )
@@ -889,7 +912,7 @@ def test_xlsx_layout(plan_xlsx: bytes) -> None:
     ]
     assert indicators.column_dimensions["E"].width > indicators.column_dimensions["B"].width
     assert indicators.column_dimensions["E"].width <= 60
-    assert [c.value for c in workbook["Obiettivi operativi"][2]][8:] == ["si", "si"]
+    assert [c.value for c in workbook["Obiettivi operativi"][2]][8:10] == ["si", "si"]
     fund = workbook["Fondo incentivante"]
     assert [[c.value for c in row] for row in fund.iter_rows(max_col=2)] == [
         ["Voce", "Valore"],
@@ -942,7 +965,7 @@ def test_ods_layout(plan_ods: bytes) -> None:
     date_row = tables["Indicatori"][10]
     assert (date_row[3][1], date_row[9][1]) == ("Valorizzazione degli spazi", "30/11/2022")
     events = [text for _, text in tables["Indicatori"][9]]
-    assert (events[3], events[-2:]) == (
+    assert (events[3], events[-3:-1]) == (
         "Attrattività eventi realizzati",
         ["cumulato", "30/06, 31/12"],
     )
@@ -1316,11 +1339,33 @@ def test_xlsx_andamento_words(plan_xlsx: bytes, word: str | None, accumulation: 
     assert doc.indicators()[0].accumulation == accumulation
 
 
+NEW_SHEETS = ("Variabili", "Azioni", "Fasi", "Programmi", "Centri di costo")
+NEW_COLUMNS = {
+    "Indicatori": ("Pubblicato (si/no)", "Rilevato alle date", "Andamento", "Chiave"),
+    "Obiettivi operativi": ("Programma", "Missione"),
+    "Obiettivi strategici": (
+        "Obiettivi collegati",
+        "Risorse",
+        "Centro di responsabilità",
+        "Benefici attesi",
+        "Portatori d'interesse",
+        "Arco temporale",
+        "Descrizione",
+        "Classificazione",
+    ),
+}
+
+
 def _xlsx_old_template(workbook: Workbook) -> None:
-    del workbook["Variabili"]
-    ws = workbook["Indicatori"]
-    for header in ("Rilevato alle date", "Andamento", "Chiave"):
-        ws.delete_cols(_column(ws, header))
+    """The workbook as the first templates made it: without the sheets, columns and level
+    names added since."""
+    for sheet in NEW_SHEETS:
+        del workbook[sheet]
+    for sheet, headers in NEW_COLUMNS.items():
+        ws = workbook[sheet]
+        for header in headers:
+            ws.delete_cols(_column(ws, header))
+    workbook["Piano"].delete_rows(10, 4)
 
 
 def test_xlsx_of_an_older_template_loads_with_defaults(
@@ -1328,23 +1373,34 @@ def test_xlsx_of_an_older_template_loads_with_defaults(
 ) -> None:
     data = _edit_xlsx(plan_xlsx, _xlsx_old_template)
     workbook = load_workbook(io.BytesIO(data))
-    assert "Variabili" not in workbook.sheetnames
-    assert [c.value for c in workbook["Indicatori"][1]] == INDICATOR_HEADER[:-3]
+    assert not set(NEW_SHEETS) & set(workbook.sheetnames)
+    assert [c.value for c in workbook["Indicatori"][1]] == OLD_INDICATOR_HEADER
+    assert [c.value for c in workbook["Obiettivi operativi"][1]] == OPERATIONAL_HEADER[:-2]
+    assert workbook["Piano"].max_row == 9
     assert load_xlsx(data) == without_new_fields(plan)
 
 
 def test_ods_of_an_older_template_loads_with_defaults(plan: PlanDocument, plan_ods: bytes) -> None:
     def edit(parts: dict[str, Any]) -> None:
-        variables = parts["tables"]["Variabili"]
-        variables.parentNode.removeChild(variables)
-        for row in parts["tables"]["Indicatori"].getElementsByType(TableRow):
-            for cell in row.getElementsByType(TableCell)[len(INDICATOR_HEADER) - 3 :]:
-                row.removeChild(cell)
+        for name in NEW_SHEETS:
+            table = parts["tables"][name]
+            table.parentNode.removeChild(table)
+        for name, kept in (("Indicatori", len(OLD_INDICATOR_HEADER)),
+                           ("Obiettivi operativi", len(OPERATIONAL_HEADER) - 2),
+                           ("Obiettivi strategici", 8)):
+            for row in parts["tables"][name].getElementsByType(TableRow):
+                for cell in row.getElementsByType(TableCell)[kept:]:
+                    row.removeChild(cell)
+        piano = parts["tables"]["Piano"]
+        for row in piano.getElementsByType(TableRow)[9:]:
+            piano.removeChild(row)
 
     data = _ods_edit(plan_ods, edit)
     tables = _ods_tables(data)
-    assert "Variabili" not in tables
-    assert [text for _, text in tables["Indicatori"][0]] == INDICATOR_HEADER[:-3]
+    assert not set(NEW_SHEETS) & set(tables)
+    assert [text for _, text in tables["Indicatori"][0]] == OLD_INDICATOR_HEADER
+    assert len(tables["Obiettivi strategici"][0]) == 8
+    assert tables["Piano"][-1][0] == ("string", "Titolo")
     assert load_ods(data) == without_new_fields(plan)
 
 

@@ -11,7 +11,6 @@ real limit would need a large file; the readers and the database are the real on
 from __future__ import annotations
 
 import io
-import re
 import tracemalloc
 import zipfile
 from collections.abc import Callable, Iterable
@@ -29,11 +28,15 @@ from performa.plans.models import Body, PlanVersion
 from zips import rezip
 
 INDICATORS_XLSX = "xl/worksheets/sheet5.xml"  # dump_xlsx writes the sheets in SHEET_NAMES order
+# The area its Indicatori sheet declares: a header and six indicators, columns A to R.
+INDICATORS_AREA = "A1:R7"
 
 
 def _edit_member(data: bytes, member: str, edit: Callable[[str], str]) -> bytes:
     text = zipfile.ZipFile(io.BytesIO(data)).read(member).decode("utf-8")
-    return rezip(data, member, edit(text).encode("utf-8"))
+    edited = edit(text)
+    assert edited != text, f"the edit of {member} changed nothing"
+    return rezip(data, member, edited.encode("utf-8"))
 
 
 def _peak_memory(call: Callable[[], object]) -> tuple[int, object, BaseException | None]:
@@ -123,7 +126,8 @@ def test_xlsx_with_a_forged_dimension_is_refused_before_reading(
     plan: PlanDocument, ref: str
 ) -> None:
     data = _edit_member(
-        dump_xlsx(plan), INDICATORS_XLSX, lambda xml: re.sub(r'ref="A1:Q7"', f'ref="{ref}"', xml)
+        dump_xlsx(plan), INDICATORS_XLSX,
+        lambda xml: xml.replace(f'ref="{INDICATORS_AREA}"', f'ref="{ref}"'),
     )
     with pytest.raises(InterchangeError) as caught:
         load_xlsx(data)
@@ -134,7 +138,9 @@ def test_xlsx_with_a_forged_dimension_is_refused_before_reading(
 
 def test_xlsx_dimension_declared_too_small_loses_nothing(plan: PlanDocument) -> None:
     # Some programs write <dimension ref="A1"/>: rows are read as long as they really are.
-    data = _edit_member(dump_xlsx(plan), INDICATORS_XLSX, lambda xml: xml.replace("A1:Q7", "A1"))
+    data = _edit_member(
+        dump_xlsx(plan), INDICATORS_XLSX, lambda xml: xml.replace(INDICATORS_AREA, "A1")
+    )
     assert load_xlsx(data) == plan
 
 
@@ -172,7 +178,7 @@ def test_xlsx_real_rows_past_the_limit_are_refused_though_the_dimension_lies(
     data = _edit_member(
         dump_xlsx(plan),
         INDICATORS_XLSX,
-        lambda xml: _rows_after(xml.replace("A1:Q7", "A1:B2"), range(8, 200)),
+        lambda xml: _rows_after(xml.replace(INDICATORS_AREA, "A1:B2"), range(8, 200)),
     )
     with pytest.raises(InterchangeError) as caught:
         load_xlsx(data)
@@ -237,7 +243,7 @@ def test_refused_workbook_stores_nothing(
 ) -> None:
     path = tmp_path / "piano.xlsx"
     path.write_bytes(_edit_member(
-        dump_xlsx(plan), INDICATORS_XLSX, lambda xml: xml.replace("A1:Q7", "A1:XFD1048576")
+        dump_xlsx(plan), INDICATORS_XLSX, lambda xml: xml.replace(INDICATORS_AREA, "A1:XFD1048576")
     ))
     assert main(["import-plan", str(path)]) == 2
     err = capsys.readouterr().err
