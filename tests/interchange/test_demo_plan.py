@@ -98,15 +98,9 @@ def test_demo_prints_what_it_created_and_every_warning(
     assert m.PlanVersion.objects.count() == 1
 
 
-# The workbook does not yet carry who classified an objective, an operational objective's own
-# mission and programme, nor the plan's programmes (interchange/workbook.py, issue 11): the
-# demo has all three since it is classified by Performa. Strict: passes the day it does.
-WORKBOOK_GAP = pytest.mark.xfail(strict=True, reason="workbook senza classified_by, "
-                                 "missione/programma degli obiettivi operativi e programmi")
-
-
-@pytest.mark.parametrize("fmt", ["json", pytest.param("xlsx", marks=WORKBOOK_GAP),
-                                 pytest.param("ods", marks=WORKBOOK_GAP)])
+# The demo is classified by Performa (classified_by, operational objectives' own missions and
+# programmes, the plan's programmes): the workbook carries all of it, as the JSON does.
+@pytest.mark.parametrize("fmt", ["json", "xlsx", "ods"])
 def test_round_trip_through_an_empty_database(
     demo: m.PlanVersion, fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
