@@ -136,3 +136,27 @@ def test_a_part_naming_the_body_itself_is_refused(plan: PlanDocument) -> None:
     with pytest.raises(InterchangeError, match="ente accorpato diverso"):
         store_plan(merged)
     assert not m.Body.objects.filter(name=plan.body).exists()
+
+
+@pytest.mark.parametrize(("change", "where"), [
+    (lambda p: p.areas[0].objectives[0].operational[-1].actions.append(
+        ActionDoc("1B010301", "Di nuovo")), "azione 1B010301"),
+    (lambda p: p.programmes.append(ProgrammeDoc("011", "005")), "programma 011.005"),
+    (lambda p: p.cost_centres.append(CostCentreDoc("C003", "Altro")), "centro di costo C003"),
+])
+def test_a_code_used_twice_is_refused_by_name(
+    plan: PlanDocument, change: object, where: str
+) -> None:
+    plan = _enrich(plan)
+    change(plan)  # type: ignore[operator]
+    with pytest.raises(InterchangeError) as caught:
+        store_plan(plan)
+    assert caught.value.location == where
+    assert "codice usato 2 volte" in caught.value.reason
+    assert not m.Body.objects.filter(name=plan.body).exists()
+
+
+def test_a_phase_year_of_two_digits_is_refused_in_json(plan: PlanDocument) -> None:
+    text = dump_json(_enrich(plan)).replace('"first_year": 2022', '"first_year": 22', 1)
+    with pytest.raises(InterchangeError, match="anno 22 non valido"):
+        load_json(text)

@@ -1,4 +1,4 @@
-"""The JSON plan interchange format (``"format": "performa-plan"``, ``format_version`` 1).
+"""The JSON plan interchange format (``"format": "performa-plan"``, ``format_version`` 2).
 
 ``dump_json`` writes a PlanDocument as a documented, versioned JSON text; ``load_json`` reads it
 back and refuses, with an :class:`InterchangeError` naming the JSON path, anything that is not
@@ -674,6 +674,9 @@ def _phase_from_data(value: object, loc: str) -> PhaseDoc:
     obj = _obj(value, loc, _PHASE_KEYS, ("title", "first_year", "last_year"))
     first = _integer(obj["first_year"], f"{loc}.first_year")
     last = _integer(obj["last_year"], f"{loc}.last_year")
+    for key, year in (("first_year", first), ("last_year", last)):
+        if not 1000 <= year <= 9999:
+            raise InterchangeError(f"{loc}.{key}", f"anno {year} non valido (attese 4 cifre)")
     if first > last:
         raise InterchangeError(loc, f"l'anno di inizio {first} è dopo quello di fine {last}")
     return PhaseDoc(

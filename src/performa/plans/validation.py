@@ -230,6 +230,9 @@ def _duplicate_codes(doc: PlanDocument) -> list[Finding]:
         "ambito": [a.code for a in doc.areas],
         "obiettivo strategico": [so.code for a in doc.areas for so in a.objectives],
         "obiettivo operativo": [op.code for op in doc.operational_objectives()],
+        "azione": [action.code for action in doc.actions()],
+        "programma": [f"{p.mission}.{p.programme}" for p in doc.programmes],
+        "centro di costo": [c.code for c in doc.cost_centres],
     }
     return [
         Finding(FindingCode.DUPLICATE_CODE, f"{level} {code}",
