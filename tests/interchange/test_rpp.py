@@ -20,6 +20,7 @@ asking the reader twice:
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -37,6 +38,8 @@ from performa.plans.store import plan_with_parts, store_plan
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 SEED = SEEDS / "002_68b4b20b4f1ef68e.txt"
+CATALOGUE = Path(__file__).resolve().parents[2] / "src" / "performa" / "catalog" / "data" / \
+    "indicators.json"
 MERGED = "Camera di Commercio della Toscana Nord-Ovest"
 LUCCA = "Camera di Commercio di Lucca"
 LEGACY = [LUCCA, "Camera di Commercio di Massa-Carrara", "Camera di Commercio di Pisa"]
@@ -261,14 +264,113 @@ def test_lucca_totals_the_document_gets_wrong_are_warned_by_line(
     assert any("€ 2.500,00" in w and "€ 2.550,00" in w for w in _warned(doc, total_no))
 
 
-# -- Massa-Carrara and Pisa: not read yet, and said so -----------------------------------
+# -- Massa-Carrara: the strategic tree with the catalogue's indicators -------------------
 
 
-def test_sections_not_read_yet_are_said_so(doc: PlanDocument) -> None:
-    massa, pisa = doc.parts[1:]
-    assert massa.areas == [] and pisa.areas == []
-    assert any("sezione Massa-Carrara non ancora importata" in w for w in doc.warnings)
-    assert any("sezione Pisa non ancora importata" in w for w in doc.warnings)
+@pytest.fixture(scope="module")
+def massa_lines(text: str) -> list[tuple[int, str]]:
+    """Massa-Carrara's chapter «2.3 Obiettivi e programmi» up to «2.4 Riepilogo …», with
+    line numbers."""
+    lines = list(enumerate(text.splitlines(), start=1))
+    start = next(i for i, (_, line) in enumerate(lines) if line == "2.3 Obiettivi e programmi")
+    end = next(i for i, (_, line) in enumerate(lines) if line.startswith("2.4 Riepilogo"))
+    return lines[start:end]
+
+
+def test_massa_carrara_objectives_and_indicators_are_those_of_chapter_2_3(
+    doc: PlanDocument, massa_lines: list[tuple[int, str]], text: str
+) -> None:
+    massa = doc.parts[1]
+    objectives: dict[str, str] = {}  # code → mission printed above it
+    indicators: list[str] = []
+    mission = ""
+    for _, line in massa_lines:
+        clean = re.sub(r"</?p>", "", line)
+        if found := re.match(r"^MISSIONE - (\d{3})", clean):
+            mission = found.group(1)
+        elif clean.startswith("PROGRAMMA - "):
+            continue
+        elif found := re.match(r"^(\d\.\d) - ", clean):
+            objectives[found.group(1)] = mission
+        elif found := re.match(r"^(DFP [\d.]+|[A-Za-z][\w.]*) - .*\t", clean):
+            indicators.append(found.group(1))
+    summary = text[text.index("\n2.4 Riepilogo obiettivi strategici"):]
+    areas = sorted(set(re.findall(r"\bAS(\d)\b", summary[: summary.index("\n3. IL QUADRO")])))
+
+    assert (len(areas), len(objectives), len(indicators)) == (3, 8, 20)
+    assert [a.code for a in massa.areas] == areas
+    got = {so.code: so.mission for so in massa.strategic_objectives()}
+    assert got == objectives
+    # Each objective sits in the area of its code's first digit (chapter 2.4).
+    assert all(so.code.startswith(f"{a.code}.") for a in massa.areas for so in a.objectives)
+    assert sorted(i.code for i in massa.indicators()) == sorted(indicators)
+    catalogue = {i["code"] for i in json.loads(CATALOGUE.read_text(encoding="utf-8"))
+                 ["indicators"]}
+    assert len([i for i in massa.indicators() if i.code in catalogue]) == 17
+    tbs = next(i for i in massa.indicators() if i.code == "OC_TBS_02")
+    assert (tbs.name, tbs.unit, tbs.comparator) == \
+        ("Grado di adesione al cassetto digitale", "%", ">=")
+    assert tbs.targets == {2022: "20,00 %", 2023: "21,00 %", 2024: "22,00 %"}
+    assert {(p.mission, p.programme) for p in massa.programmes} == \
+        {("011", "005"), ("012", "004"), ("016", "005"), ("032", "003")}
+
+
+def test_massa_carrara_chapters_that_disagree_are_warned(doc: PlanDocument, text: str) -> None:
+    lines = text.splitlines()
+    # The summary prints OC_TBS_03's 2022 target as 7, chapter 2.3 as 6.
+    summary = next(no for no, line in enumerate(lines, start=1)
+                   if line.startswith("OC_TBS_03 Grado") and ">= 7,00 N." in line)
+    assert any(w.startswith(f"Massa-Carrara, riga {summary}:") and "OC_TBS_03" in w
+               for w in doc.warnings)
+    # Table 2.2 files 2.2 and 3.x under area B, 2.1 and 2.3 under area C.
+    assert any("2.2 Ambiti strategici" in w for w in doc.warnings)
+    assert any("Massa-Carrara" in w and "obiettivo operativo con lo stesso codice" in w
+               for w in doc.warnings)
+
+
+# -- Pisa: strategic lines, programmes, projects -----------------------------------------
+
+
+def test_pisa_has_the_lines_programmes_and_projects_of_its_cards(
+    doc: PlanDocument, text: str
+) -> None:
+    pisa = doc.parts[2]
+    lines = text.splitlines()
+    cards = [re.match(r"^Programma (\d\.\d) della CCIAA di Pisa", line, re.I)
+             for line in lines]
+    codes = [card.group(1) for card in cards if card]
+    strategic_lines = {line.split(":")[0].split()[-1] for line in lines
+                       if line.startswith("LINEA STRATEGICA")}
+    assert (len(strategic_lines), len(codes)) == (3, 12)
+    assert [a.code for a in pisa.areas] == sorted(strategic_lines)
+    assert [so.code for so in pisa.strategic_objectives()] == codes
+    assert (pisa.labels.area, pisa.labels.strategic) == ("Linea strategica", "Programma")
+    # Projects of 3.9: the «- » bullets between its «Progetti» and «Risultati attesi».
+    start = next(i for i, line in enumerate(lines) if line.startswith("Programma 3.9 della"))
+    block = lines[start:]
+    first = block.index("Progetti")
+    last = block.index("Risultati attesi")
+    bullets = [line[2:] for line in block[first:last] if line.startswith("- ")]
+    card = next(so for so in pisa.strategic_objectives() if so.code == "3.9")
+    assert [op.title for op in card.operational] == bullets
+    assert [op.code for op in card.operational] == [f"3.9.{n}" for n in range(1, 7)]
+    assert card.resources.startswith("90.000 euro Interventi economici")
+    assert any("1.2 sospeso" in w for w in doc.warnings)
+
+
+def test_pisa_resources_that_disagree_are_warned(doc: PlanDocument, text: str) -> None:
+    lines = text.splitlines()
+    # Programme 1.3: 200.000 + 285.000 + 85.500 in the summary, 250.000 + 85.500 + 285.000
+    # in its card; line 3: € 1.070.000,00 for programmes worth 2.000.000 + 15.000 + 20.000 +
+    # 40.000 + 90.000.
+    card = next(no for no, line in enumerate(lines, start=1)
+                if line.startswith("Totale risorse € 250.000+ 85.500 +285.000"))
+    line_3 = next(no for no, line in enumerate(lines, start=1)
+                  if line == "Risorse 2022: € 1.070.000,00")
+    assert any(w.startswith(f"Pisa, riga {card}:") and "€ 620.500,00" in w
+               and "€ 570.500,00" in w for w in doc.warnings)
+    assert any(w.startswith(f"Pisa, riga {line_3}:") and "€ 2.165.000,00" in w
+               for w in doc.warnings)
 
 
 # -- through the database and JSON -------------------------------------------------------
@@ -294,7 +396,9 @@ def test_stored_as_the_merged_body_with_the_legacy_bodies_and_read_back(
     assert sorted(b.name for b in merged.legacy_bodies.all()) == LEGACY
     assert m.Body.objects.count() == 4
     assert stored.counts["azioni"] == 43
-    assert stored.counts["obiettivi operativi"] == 28
+    # Lucca's 28 projects, one per Massa-Carrara objective (8), Pisa's 46 projects.
+    assert stored.counts["obiettivi operativi"] == 28 + 8 + 46
+    assert stored.counts["indicatori"] == 140 + 20
     actions = m.Action.objects.filter(version__cycle__body__name=LUCCA)
     assert sum(a.investments for a in actions) == Decimal("47750.00")
     assert sum(a.costs for a in actions) == Decimal("1674400.00") - SHORT_2C
@@ -302,9 +406,17 @@ def test_stored_as_the_merged_body_with_the_legacy_bodies_and_read_back(
     assert (lucca.area_label, lucca.action_label) == ("Area strategica", "Azione complessa")
     assert lucca.cost_centres.count() == len(doc.parts[0].cost_centres)
 
+    massa = m.Body.objects.get(name=LEGACY[1])
+    assert m.Indicator.objects.filter(version__cycle__body=massa).exclude(code="").count() == 20
+    assert m.PlanProgramme.objects.filter(version__cycle__body=massa).count() == 4
+
     back = plan_with_parts(stored.version)
     assert [p.body for p in back.parts] == LEGACY
     assert _comparable(back.parts[0]) == _comparable(doc.parts[0])
+    for ours, theirs in zip(back.parts[1:], doc.parts[1:], strict=True):
+        again = _comparable(ours)
+        assert (again.areas, again.programmes, again.version) == \
+            (theirs.areas, theirs.programmes, theirs.version)
     assert back.version == doc.version
 
 
