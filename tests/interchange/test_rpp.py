@@ -326,6 +326,9 @@ def test_massa_carrara_chapters_that_disagree_are_warned(doc: PlanDocument, text
     assert any("2.2 Ambiti strategici" in w for w in doc.warnings)
     assert any("Massa-Carrara" in w and "obiettivo operativo con lo stesso codice" in w
                for w in doc.warnings)
+    # Not read yet, and said so with its total.
+    assert any("INTERVENTI ECONOMICI 2022" in w and "€ 1.059.500,00" in w and "non importata"
+               in w for w in doc.warnings)
 
 
 # -- Pisa: strategic lines, programmes, projects -----------------------------------------

@@ -31,6 +31,7 @@ __all__ = [
     "amount",
     "fold",
     "money_text",
+    "by_line",
     "rows_of",
     "short",
     "text_date",
@@ -153,3 +154,16 @@ def fold(text: str) -> str:
 def short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+_LINE_RE: Final = re.compile(r"^(?:riga|righe) (\d+)")
+
+
+def by_line(warnings: list[str]) -> list[str]:
+    """Warnings in the order of the lines they name (those naming none last, as they came):
+    a reader checks totals after reading, so its findings come out of order."""
+    def line(warning: str) -> int:
+        found = _LINE_RE.match(warning)
+        return int(found.group(1)) if found else 10**9
+
+    return sorted(warnings, key=line)

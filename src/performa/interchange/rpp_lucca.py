@@ -37,6 +37,10 @@ How an action's account lines become its money, as the document's own totals sho
 * the cost centre and the office of an action are its project's (``CdC``, ``Ufficio
   responsabile``).
 
+Codes are objective (``2E``), activity (``01`` institutional, ``71`` commercial), project
+number, action number: project 2E7101 holds actions 2E710102 and 2E010103. An action whose
+code's activity is not the one its amounts show is a warning.
+
 Every total the document prints is checked against the sum of the lines it covers: action
 (``TOTALE COSTI`` …), project (``TOTALE COSTI DI PROGETTO``, ``TOTALE CONTRIBUTI di
 progetto`` …), objective (``Totale costi esterni previsti per l'obiettivo strategico 1B``
@@ -95,6 +99,10 @@ _PLANNED_RE: Final = re.compile(
     r"^Totale (costi esterni|investimenti|contributi/ricavi) previsti per l.(area strategica|"
     r"obiettivo strategico)\s+(\d\s*[A-Z]?)\s+anno \d{4}\s*:?\s*€\s*(\S+)", re.I)
 _ELIMINATED_RE: Final = re.compile(r"obiettivo strategico .*stato eliminato", re.I)
+# The third and fourth characters of a project or action code tell its activity: 1D7101,
+# 1D710102 (commercial) and 2E010103 (institutional) belong to the same project 2E7101.
+_ACTIVITY_CODES: Final = {"01": "institutional", "71": "commercial"}
+_ACTIVITY_NAMES: Final = {"institutional": "istituzionale", "commercial": "commerciale"}
 _MEASURES: Final = {
     "costi esterni": "oneri", "costi": "oneri", "oneri": "oneri",
     "investimenti": "investimenti", "di cui investimenti": "investimenti",
@@ -495,9 +503,10 @@ class _Reader:
                                         f"{self.project.line}) non indica il centro di costo "
                                         "(riga «CdC») prima delle sue azioni")
         self.action_codes[code] = row.no
-        if not code.startswith(self.project.doc.code):
+        project_code = self.project.doc.code
+        if code[:2] + code[4:6] != project_code[:2] + project_code[4:6]:
             self.warnings.append(f"riga {row.no}: l'azione complessa {code} è nella scheda "
-                                 f"del progetto {self.project.doc.code}")
+                                 f"del progetto {project_code}")
         title = match.group(2).strip() or next((c for c in row.rest if c), "")
         if not title:
             raise PlanTextError(row.no, f"manca il titolo dell'azione complessa {code}")
@@ -663,6 +672,11 @@ class _Reader:
                                      "con importi sia istituzionali sia commerciali: "
                                      "registrata come commerciale")
             action.doc.activity = "commercial" if commercial else "institutional"
+            coded = _ACTIVITY_CODES.get(action.doc.code[2:4])
+            if coded and coded != action.doc.activity:
+                self.warnings.append(f"riga {action.line}: azione complessa {action.doc.code}: "
+                                     f"il codice la dice {_ACTIVITY_NAMES[coded]}, gli importi "
+                                     f"{_ACTIVITY_NAMES[action.doc.activity]}")
             action.doc.costs = money_text(money.measure("oneri"))
             action.doc.revenues = money_text(money.revenues)
             action.doc.contributions = money_text(money.measure("contributi"))

@@ -17,7 +17,9 @@ filed under another area, or a 2022 target that differs, is a warning naming bot
 The plan has no operational level, while Performa measures indicators on operational
 objectives: each strategic objective's indicators are kept on one operational objective with
 the same code and title, and a warning says so. The budget tables of chapter 3 («IL QUADRO
-DELLE RISORSE ECONOMICHE») are not read here.
+DELLE RISORSE ECONOMICHE») are not read here, nor (yet) the table «INTERVENTI ECONOMICI 2022»
+of the promotion programme (products with function, process and cost centre): a warning
+says so, with its total.
 
 An indicator's code links it to the catalogue; the catalogue's name, when the printed cell
 starts with it, tells the name from the description that follows it in the same cell.
@@ -58,6 +60,7 @@ _OBJECTIVE_RE: Final = re.compile(r"^(?:Obiettivo strategico\s+)?(\d\.\d)\s*[-�
 _AREA_RE: Final = re.compile(r"^(\d)\s*-\s*(.+?)(?:\s+AS\d)?$")
 _INDICATOR_RE: Final = re.compile(r"^(DFP\s+\d+(?:\.\d+)*|[A-Za-z][\w.\-]*)\s+-\s+(.+)$")
 _TARGET_RE: Final = re.compile(r"^(>=|<=|≥|≤|=|>|<)\s*(?![<>=≥≤])(.+)$")
+_PROMOTION_RE: Final = re.compile(r"^INTERVENTI ECONOMICI \d{4}$", re.I)
 _GROUPS_RE: Final = re.compile(r"^2\.2\s+Ambiti strategici$", re.I)
 _GROUP_RE: Final = re.compile(r"^([A-Z])\.-\s*(.+)$")
 _CODE_IN_GROUP_RE: Final = re.compile(r"(\d\.\d)\.?\s*[-–]")
@@ -136,6 +139,7 @@ class _Reader:
         self.warnings.append(
             "il documento non ha obiettivi operativi: gli indicatori di ogni obiettivo "
             "strategico sono registrati su un obiettivo operativo con lo stesso codice e titolo")
+        self._promotion_table(tree)
         doc.warnings = self.warnings
         return doc
 
@@ -160,6 +164,21 @@ class _Reader:
                                  f"obiettivi in altro modo ({told}) rispetto al riepilogo 2.4 "
                                  f"({len(areas)} aree per prima cifra del codice): tenuto il "
                                  "riepilogo")
+
+    def _promotion_table(self, before: int) -> None:
+        """The table of the promotion programme is not read: say so, with its total, so
+        nobody takes the plan's missing actions for none."""
+        start = next((i for i in range(before)
+                      if _PROMOTION_RE.match(self.rows[i].text)), None)
+        if start is None:
+            return
+        total = next((row for row in self.rows[start:before]
+                      if fold(row.first).startswith("totaledelpianopromozionale")), None)
+        figure = next((c for c in reversed(total.cells) if c), "") if total else ""
+        self.warnings.append(
+            f"riga {self.rows[start].no}: tabella «{self.rows[start].text}»"
+            + (f" (totale del piano promozionale € {figure}, riga {total.no})" if total else "")
+            + " non importata: i suoi prodotti e centri di costo non diventano azioni")
 
     # -- 2.3: missions, programmes, objectives, indicators -----------------------------
 

@@ -22,7 +22,7 @@ from typing import Final
 
 from performa.plans.document import PlanDocument, VersionDoc
 
-from .rpp_common import PlanTextError, Row, fold, rows_of, text_date
+from .rpp_common import PlanTextError, Row, by_line, fold, rows_of, text_date
 from .rpp_lucca import read_lucca
 from .rpp_massa import read_massa
 from .rpp_pisa import read_pisa
@@ -191,6 +191,7 @@ def read_rpp_text(text: str, body: str = "", year: int | None = None) -> PlanDoc
         end = sections[position + 1][1] if position + 1 < len(sections) else len(rows)
         section = rows[start:end]
         part = chamber.read(section, chamber.body, the_year, _version(section, version.title))
+        part.warnings = by_line(part.warnings)
         doc.parts.append(part)
         label = chamber.body.removeprefix(f"{_BODY_PREFIX} di ")
         doc.warnings += [f"{label}, {warning}" for warning in part.warnings]
