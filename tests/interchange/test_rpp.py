@@ -1,6 +1,6 @@
 """The RPP 2022 of Toscana Nord-Ovest (seed ``002_…``): the merged body and the plans of Lucca,
-Massa-Carrara and Pisa as its parts, read from the real text, stored, exported and refused when
-broken.
+Massa-Carrara and Pisa as its parts, read from the real text, stored, exported (JSON, XLSX,
+ODS) and refused when broken.
 
 The expected figures are taken from the raw text by this module's own small patterns, never by
 asking the reader twice:
@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from performa.engine.values import parse_money
+from performa.interchange import workbook
 from performa.interchange.json_format import dump_json, load_json
 from performa.interchange.rpp_text import PlanTextError, looks_like_rpp, read_rpp_text
 from performa.plans import models as m
@@ -428,6 +429,12 @@ def test_json_keeps_the_whole_document(doc: PlanDocument) -> None:
     again = load_json(text)
     assert _comparable(again) == _comparable(doc)
     assert dump_json(again) == text
+
+
+@pytest.mark.parametrize("kind", ["xlsx", pytest.param("ods", marks=pytest.mark.slow)])
+def test_a_workbook_keeps_the_whole_document(doc: PlanDocument, kind: str) -> None:
+    data = getattr(workbook, f"dump_{kind}")(doc)
+    assert _comparable(getattr(workbook, f"load_{kind}")(data)) == _comparable(doc)
 
 
 # -- refused when broken -----------------------------------------------------------------
