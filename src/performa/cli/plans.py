@@ -13,11 +13,15 @@ from typing import TYPE_CHECKING
 from performa.cli import Subparsers
 from performa.cli.errors import CommandError
 from performa.filelimits import FileLimitError, read_file
+from performa.interchange.layouts import LAYOUTS
 
 if TYPE_CHECKING:
     from performa.plans.document import PlanDocument
 
-FORMATS = ("text", "json", "xlsx", "ods")
+# "text" recognises the layout of a text (performa.interchange.layouts); "piano", "pira", …
+# name it.
+FILE_FORMATS = ("json", "xlsx", "ods")
+FORMATS = ("text", *LAYOUTS, *FILE_FORMATS)
 # The demo plan ships with the repository's shared seeds (see README): the real Piano della
 # Performance 2022-2024 of the Camera di Commercio di Pistoia-Prato.
 DEMO_FILE = "000_7c03116ef0aec330.txt"
@@ -32,13 +36,14 @@ def register(subparsers: Subparsers) -> None:
     load.add_argument("--body", default="", metavar="ENTE", help="nome dell'ente")
     load.add_argument("--year", type=int, default=None, metavar="ANNO")
     load.add_argument("--format", choices=FORMATS, default=None,
-                      help="formato del file (predefinito: dall'estensione)")
+                      help="formato del file (predefinito: dall'estensione; per un testo "
+                           f"riconosce {', '.join(LAYOUTS)})")
     load.set_defaults(func=_run_import)
 
     dump = subparsers.add_parser("export-plan", help="esporta il piano in vigore di un ente")
     dump.add_argument("--body", required=True, metavar="ENTE")
     dump.add_argument("--year", type=int, required=True, metavar="ANNO")
-    dump.add_argument("--format", choices=FORMATS[1:], default="json")
+    dump.add_argument("--format", choices=FILE_FORMATS, default="json")
     dump.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     dump.set_defaults(func=_run_export)
 
@@ -49,15 +54,22 @@ def register(subparsers: Subparsers) -> None:
 
 
 def read_plan(data: bytes, fmt: str, body: str = "", year: int | None = None) -> PlanDocument:
-    from performa.interchange import json_format, seed_text, workbook
+    from performa.interchange import json_format, layouts, workbook
 
-    if fmt == "text":
-        return seed_text.read_plan_text(data.decode("utf-8"), body=body, year=year)
+    if fmt == "text" or fmt in layouts.LAYOUTS:
+        return layouts.read_text(_decode(data), fmt, body=body, year=year)
     if fmt == "json":
         return json_format.load_json(data.decode("utf-8"))
     if fmt == "xlsx":
         return workbook.load_xlsx(data)
     return workbook.load_ods(data)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"il testo non è UTF-8 (byte {error.start + 1})") from None
 
 
 def write_plan(doc: PlanDocument, fmt: str) -> bytes:

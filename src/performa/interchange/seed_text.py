@@ -48,7 +48,7 @@ from performa.plans.document import (
     VersionDoc,
 )
 
-__all__ = ["PlanTextError", "read_plan_text"]
+__all__ = ["PlanTextError", "looks_like_piano", "read_plan_text"]
 
 
 class PlanTextError(ValueError):
@@ -990,3 +990,14 @@ def read_plan_text(text: str, body: str = "", year: int | None = None) -> PlanDo
         incentive_fund=fund,
         warnings=reader.warnings,
     )
+
+
+_PIANO_CARD_RE: Final = re.compile(
+    r"^\s*(?:\*\*)?(?:Codice:\s*)?(?:\*\*)?\d{2}[_.]\d{2}[_.]\d{2}(?!\d)", re.M | re.I
+)
+
+
+def looks_like_piano(text: str) -> bool:
+    """A Piano della Performance in this layout: «Titolo:» labels and card codes (01_01_02)
+    opening a line; used to recognise the layout of a text (performa.interchange.layouts)."""
+    return "Titolo:" in text and _PIANO_CARD_RE.search(text) is not None
