@@ -42,7 +42,7 @@ def main() -> None:
     quiet, sys.stdout = sys.stdout, StringIO()
     performa(["demo"])
     sys.stdout = quiet
-    body = Body.objects.get()
+    body = Body.objects.get(name="Camera di Commercio di Pistoia-Prato")
     pages = [
         ("cruscotto", "lettore", reverse("web:dashboard", args=[body.pk])),
         ("scheda 01_01_02", "lettore", reverse("web:card", args=[body.pk, "01_01_02"])),

@@ -145,7 +145,8 @@ def demo_site(site_server: LiveServer, django_db_blocker: DjangoDbBlocker) -> It
             env.setenv("PERFORMA_DEMO_PASSWORD", PASSWORD)
             assert main(["demo"]) == 0
             _demo_snapshot.append(connection.creation.serialize_db_to_string())
-        site = DemoSite(url=site_server.url, body_id=Body.objects.get().pk)
+        site = DemoSite(url=site_server.url,
+                        body_id=Body.objects.get(name="Camera di Commercio di Pistoia-Prato").pk)
     try:
         yield site
     finally:

@@ -39,7 +39,8 @@ def demo(django_db_setup: None,
         before = connection.creation.serialize_db_to_string()
         env.setenv("PERFORMA_DEMO_PASSWORD", "prova-Demo-2022")
         assert main(["demo"]) == 0
-        context = registry.context_for(Body.objects.get(), 2022)
+        context = registry.context_for(
+            Body.objects.get(name="Camera di Commercio di Pistoia-Prato"), 2022)
     try:
         yield context
     finally:

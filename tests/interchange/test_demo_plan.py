@@ -95,7 +95,7 @@ def test_demo_prints_what_it_created_and_every_warning(
     assert "01_02_03: la somma dei pesi degli indicatori è 133,2%: deve essere 100%" in out
     assert main(["demo"]) == 0  # a second run changes nothing
     assert "già caricato" in capsys.readouterr().out
-    assert m.PlanVersion.objects.count() == 1
+    assert m.PlanVersion.objects.filter(cycle__body__name=DEMO_BODY).count() == 1
 
 
 # The demo is classified by Performa (classified_by, operational objectives' own missions and
@@ -129,7 +129,7 @@ def test_import_refuses_a_bad_file_and_keeps_the_database(
     assert main(["import-plan", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "«year»" in err and "Nessun dato è stato salvato" in err
-    assert m.PlanVersion.objects.count() == 1
+    assert m.PlanVersion.objects.filter(cycle__body__name=DEMO_BODY).count() == 1
 
 
 def test_demo_seed_is_where_the_readme_says() -> None:

@@ -356,3 +356,49 @@ def test_import_plan_refuses_a_broken_copy_and_saves_nothing(
     err = capsys.readouterr().err
     assert message in err and "Nessun dato è stato salvato" in err
     assert not m.Body.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
+def test_demo_loads_the_pira_as_a_second_body_once(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.contrib.auth.models import User
+
+    from performa.accounts.models import Membership
+    from performa.cli import main
+    from performa.cli.plans import DEMO_BODY, DEMO_PIRA_BODY
+    from performa.plans import models as m
+
+    monkeypatch.setenv("PERFORMA_DEMO_PASSWORD", "prova-Demo-2021")
+    assert DEMO_PIRA_BODY == BODY
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "Camera di Commercio Frosinone Latina, anno 2021" in out
+    pira = m.Cycle.objects.get(body__name=BODY, year=2021).current_version()
+    assert pira is not None
+    assert m.Indicator.objects.filter(version=pira).count() == 35
+    fl_users = set(Membership.objects.filter(body__name=BODY)
+                   .values_list("user__username", flat=True))
+    assert fl_users == {"fl.amministratore", "fl.pianificazione", "fl.dirigente.cdr3", "fl.oiv",
+                        "fl.lettore"}
+    head = User.objects.get(username="fl.dirigente.cdr3")
+    assert head.check_password("prova-Demo-2021")
+    assert head.memberships.get().org_unit.name.startswith("CDR 3 - Studi")  # type: ignore[union-attr]
+    # Each demo account belongs to one body only.
+    assert not Membership.objects.filter(body__name=DEMO_BODY, user__username__in=fl_users)
+    before = (m.PlanVersion.objects.count(), User.objects.count(), Membership.objects.count())
+
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert f"già caricato ({DEMO_BODY}, 2022)" in out
+    assert f"già caricato ({BODY}, 2021)" in out
+    assert (m.PlanVersion.objects.count(), User.objects.count(),
+            Membership.objects.count()) == before == (2, 12, 12)
+
+    # Each body is checked on its own: without the PIRA's cycle, only the PIRA comes back.
+    m.Cycle.objects.filter(body__name=BODY).delete()
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert f"già caricato ({DEMO_BODY}, 2022)" in out and "indicatori: 35" in out
+    assert m.PlanVersion.objects.count() == 2

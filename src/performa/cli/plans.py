@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,10 +23,29 @@ if TYPE_CHECKING:
 # name it.
 FILE_FORMATS = ("json", "xlsx", "ods")
 FORMATS = ("text", *LAYOUTS, *FILE_FORMATS)
-# The demo plan ships with the repository's shared seeds (see README): the real Piano della
-# Performance 2022-2024 of the Camera di Commercio di Pistoia-Prato.
+# The demo plans ship with the repository's shared seeds (see README): the real Piano della
+# Performance 2022-2024 of the Camera di Commercio di Pistoia-Prato, with invented values, and
+# the real PIRA 2021 of the Camera di Commercio Frosinone Latina, plan only.
 DEMO_FILE = "000_7c03116ef0aec330.txt"
 DEMO_BODY = "Camera di Commercio di Pistoia-Prato"
+DEMO_PIRA_FILE = "004_b237edd194eb8dfa.txt"
+DEMO_PIRA_BODY = "Camera di Commercio Frosinone Latina"
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    file: str  # in the seeds folder
+    body: str
+    year: int
+    layout: str  # a text layout of performa.interchange.layouts
+    measures: bool  # with invented 30/06 and 30/09 values (dati dimostrativi)
+    users: str  # which demo accounts: a key of performa.accounts.demo.DEMO_ACCOUNTS
+
+
+DEMO_PLANS = (
+    DemoPlan(DEMO_FILE, DEMO_BODY, 2022, "piano", measures=True, users="piano"),
+    DemoPlan(DEMO_PIRA_FILE, DEMO_PIRA_BODY, 2021, "pira", measures=False, users="pira"),
+)
 
 
 def register(subparsers: Subparsers) -> None:
@@ -47,7 +67,9 @@ def register(subparsers: Subparsers) -> None:
     dump.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     dump.set_defaults(func=_run_export)
 
-    demo = subparsers.add_parser("demo", help="carica il piano dimostrativo (Pistoia-Prato 2022)")
+    demo = subparsers.add_parser(
+        "demo", help="carica i piani dimostrativi (Piano Pistoia-Prato 2022, PIRA Frosinone "
+                     "Latina 2021)")
     demo.add_argument("--seeds", type=Path, default=None, metavar="CARTELLA",
                       help="cartella dei documenti seme (predefinito: ../shared/seeds)")
     demo.set_defaults(func=_run_demo)
@@ -101,11 +123,11 @@ def _run_import(args: argparse.Namespace) -> int:
 
 
 def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
-            demo: bool = False) -> int:
+            demo: DemoPlan | None = None, password: str = "") -> int:
     from performa.cli.django_commands import setup_django
 
     setup_django()
-    from performa.accounts.demo import create_demo_users
+    from performa.accounts.demo import DEMO_ACCOUNTS, create_demo_users
     from performa.measures.demo import cumulative_by_default, load_demo_measures
     from performa.plans.classify import classify_plan
     from performa.plans.store import store_plan
@@ -117,7 +139,8 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
         if year:
             doc.year = year
         if demo:
-            classify_plan(doc)  # the Piano prints no mission: Performa's, from the Areas
+            classify_plan(doc)  # a plan that prints no mission gets Performa's, from its Areas
+        if demo and demo.measures:
             for indicator in doc.indicators():
                 if cumulative_by_default(indicator.kind, indicator.unit, indicator.name):
                     indicator.accumulation = "cumulative"
@@ -133,10 +156,12 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
         print(f"Avvisi ({len(warnings)}):")
         for warning in warnings:
             print(f"  - {warning}")
-    if demo:
+    if demo and demo.measures:
         values = load_demo_measures(version.cycle)
         print(f"Rilevazioni 30/06 e 30/09 con {values} valori inventati (dati dimostrativi).")
-        password, users = create_demo_users(version.cycle.body)
+    if demo:
+        password, users = create_demo_users(version.cycle.body, DEMO_ACCOUNTS[demo.users],
+                                            password)
         if users:
             print(f"Utenti dimostrativi (password: {password}): {', '.join(users)}")
     return 0
@@ -160,25 +185,44 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def demo_seed(seeds: Path | None = None) -> Path:
-    """The demo document: ``--seeds``, else ``$PERFORMA_SEEDS``, else ``../shared/seeds``."""
+def seeds_folder(seeds: Path | None = None) -> Path:
+    """``--seeds``, else ``$PERFORMA_SEEDS``, else ``../shared/seeds``."""
     import performa
 
     repository = Path(performa.__file__).resolve().parents[2]  # src/performa/__init__.py
     default = repository.parent / "shared" / "seeds"
-    return (seeds or Path(os.environ.get("PERFORMA_SEEDS") or default)) / DEMO_FILE
+    return seeds or Path(os.environ.get("PERFORMA_SEEDS") or default)
+
+
+def demo_seed(seeds: Path | None = None) -> Path:
+    """The first demo document (Pistoia-Prato), in :func:`seeds_folder`."""
+    return seeds_folder(seeds) / DEMO_FILE
 
 
 def _run_demo(args: argparse.Namespace) -> int:
+    """Load each demo plan not loaded yet; each body is checked on its own, so running it
+    again changes nothing and a database with only the first body gains the second. Only the
+    first document is required: a seeds folder without a later one loads the others."""
     from performa.cli.django_commands import setup_django
 
     setup_django()
+    import secrets
+
     from performa.plans.models import Cycle
 
-    path = demo_seed(args.seeds)
-    if Cycle.objects.filter(body__name=DEMO_BODY, year=2022).exists():
-        print(f"Il piano dimostrativo è già caricato ({DEMO_BODY}, 2022).")
-        return 0
-    if not path.exists():
-        raise CommandError(f"documento dimostrativo «{path}» non trovato (--seeds)")
-    return _import(path.read_bytes(), "text", DEMO_BODY, 2022, str(path), demo=True)
+    folder = seeds_folder(args.seeds)
+    if not (folder / DEMO_PLANS[0].file).exists():
+        raise CommandError(f"documento dimostrativo «{folder / DEMO_PLANS[0].file}» non trovato "
+                           "(--seeds)")
+    password = os.environ.get("PERFORMA_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+    for plan in DEMO_PLANS:
+        if Cycle.objects.filter(body__name=plan.body, year=plan.year).exists():
+            print(f"Il piano dimostrativo è già caricato ({plan.body}, {plan.year}).")
+            continue
+        path = folder / plan.file
+        if not path.exists():  # a seeds folder from before this plan joined the demo
+            print(f"Documento dimostrativo «{path}» non trovato: {plan.body} non caricato.")
+            continue
+        _import(path.read_bytes(), plan.layout, plan.body, plan.year, str(path), demo=plan,
+                password=password)
+    return 0
