@@ -23,6 +23,7 @@ TARGET_SECONDS = 2.0
 IMPORTS: list[tuple[str, str, str]] = [
     ("Piano 2022 Pistoia-Prato", "000_7c03116ef0aec330.txt", "text"),
     ("PIRA 2021 Frosinone Latina", "004_b237edd194eb8dfa.txt", "text"),
+    ("RPP 2022 Toscana Nord-Ovest", "002_68b4b20b4f1ef68e.txt", "text"),
 ]
 
 

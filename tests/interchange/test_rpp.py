@@ -489,3 +489,19 @@ def test_a_part_that_cannot_be_stored_leaves_no_body_behind(doc: PlanDocument) -
     with pytest.raises(InterchangeError, match="non elencato"):
         store_plan(doc)
     assert not m.Body.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_recognises_the_rpp_and_stores_the_merged_body_with_its_parts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from performa.cli import main
+
+    seed = SEEDS / "002_68b4b20b4f1ef68e.txt"
+    assert main(["import-plan", str(seed)]) == 0
+    out = capsys.readouterr().out
+    assert "Camera di Commercio della Toscana Nord-Ovest, anno 2022" in out
+    body = m.Body.objects.get(name="Camera di Commercio della Toscana Nord-Ovest")
+    assert body.legacy_bodies.count() == 3
+    assert main(["import-plan", str(seed), "--format", "pira"]) == 2  # told the wrong layout
+    assert m.Body.objects.count() == 4

@@ -1,6 +1,6 @@
 """The layouts of plan documents converted to text, and which one a text is.
 
-``performa import-plan FILE.txt`` reads a Piano della Performance, a PIRA (and later an RPP)
+``performa import-plan FILE.txt`` reads a Piano della Performance, a PIRA or an RPP
 with the same command: each layout has a recogniser (``looks_like``: cheap, on the raw text)
 and a reader (``read(text, body, year) -> PlanDocument``). Adding a layout is one entry in
 :data:`LAYOUTS`; the command line offers its name to ``--format`` and recognises it.
@@ -47,6 +47,9 @@ LAYOUTS: dict[str, Layout] = {
     "pira": Layout("performa.interchange.pira_text", "looks_like_pira", "read_pira_text",
                    "PIRA (missioni, «PROGRAMMA DI SPESA», schede con KPI e «RISULTATI "
                    "ATTESI»)"),
+    "rpp": Layout("performa.interchange.rpp_text", "looks_like_rpp", "read_rpp_text",
+                  "Relazione previsionale e programmatica (RPP 2022 Toscana Nord-Ovest: "
+                  "Lucca, Massa-Carrara, Pisa)"),
 }
 
 
