@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 
 from performa.plans.models import Body, OrgUnit
 
@@ -38,15 +39,30 @@ BODY_WIDE = {Role.ADMIN, Role.PLANNING}
 
 
 def _memberships(user: User, body: Body) -> list[Membership]:
+    """The user's roles in ``body`` and, for a body merged into another, the roles held in
+    the body it became: the successor's staff keep and plan their predecessors' records. An
+    Area or office of the successor is no unit of the predecessor, so a role tied to one
+    reads there but enters nothing."""
     if not user.is_authenticated or user.pk is None:
         return []
     cache = user.__dict__.setdefault("_performa_memberships", {})
     if body.pk not in cache:
+        bodies = [body.pk] if body.merged_into_id is None else [body.pk, body.merged_into_id]
         cache[body.pk] = list(
-            Membership.objects.filter(user=user, body=body).select_related("org_unit")
+            Membership.objects.filter(user=user, body__in=bodies).select_related("org_unit")
         )
     memberships: list[Membership] = cache[body.pk]
     return memberships
+
+
+def readable_bodies(user: User) -> QuerySet[Body]:
+    """The bodies the user reads: those they hold a role in and those merged into them (the
+    same rule as :func:`_memberships`), for the lists of the pages and the API."""
+    found = Body.objects.select_related("merged_into").order_by("name")
+    if getattr(user, "is_superuser", False):
+        return found
+    member_of = Membership.objects.filter(user=user).values("body")
+    return found.filter(Q(pk__in=member_of) | Q(merged_into__in=member_of))
 
 
 def roles(user: User, body: Body) -> set[Role]:

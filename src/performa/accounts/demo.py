@@ -41,7 +41,17 @@ PIRA_DEMO_USERS: tuple[DemoUser, ...] = (
     ("fl.oiv", "Flavia", "OIV", Role.EVALUATOR, ""),
     ("fl.lettore", "Fausto", "Lettore", Role.READER, ""),
 )
-DEMO_ACCOUNTS: dict[str, tuple[DemoUser, ...]] = {"piano": DEMO_USERS, "pira": PIRA_DEMO_USERS}
+# The RPP 2022 of Toscana Nord-Ovest: roles held in the merged body reach the plans of Lucca,
+# Massa-Carrara and Pisa, the bodies merged into it (performa.accounts.access).
+RPP_DEMO_USERS: tuple[DemoUser, ...] = (
+    ("tno.amministratore", "Tina", "Amministratore", Role.ADMIN, ""),
+    ("tno.pianificazione", "Tommaso", "Pianificazione", Role.PLANNING, ""),
+    ("tno.oiv", "Teresa", "OIV", Role.EVALUATOR, ""),
+    ("tno.lettore", "Tullio", "Lettore", Role.READER, ""),
+)
+DEMO_ACCOUNTS: dict[str, tuple[DemoUser, ...]] = {
+    "piano": DEMO_USERS, "pira": PIRA_DEMO_USERS, "rpp": RPP_DEMO_USERS,
+}
 
 
 def create_demo_users(body: Body, users: tuple[DemoUser, ...] = DEMO_USERS,

@@ -36,10 +36,7 @@ router = Router(tags=["piano"])
 @router.get("/bodies", response=list[BodyOut], summary="Enti visibili all'utente")
 @paginate(Pagination)
 def bodies(request: HttpRequest) -> Any:
-    found = plans.Body.objects.order_by("name")
-    if request.user.is_superuser:
-        return found
-    return found.filter(memberships__user=request.user).distinct()
+    return access.readable_bodies(request.user)
 
 
 @router.get("/bodies/{body_id}", response=BodyOut, summary="Un ente")

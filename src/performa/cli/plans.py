@@ -25,11 +25,14 @@ FILE_FORMATS = ("json", "xlsx", "ods")
 FORMATS = ("text", *LAYOUTS, *FILE_FORMATS)
 # The demo plans ship with the repository's shared seeds (see README): the real Piano della
 # Performance 2022-2024 of the Camera di Commercio di Pistoia-Prato, with invented values, and
-# the real PIRA 2021 of the Camera di Commercio Frosinone Latina, plan only.
+# the real PIRA 2021 of the Camera di Commercio Frosinone Latina and the real RPP 2022 of the
+# Camera di Commercio della Toscana Nord-Ovest (Lucca, Massa-Carrara, Pisa), plans only.
 DEMO_FILE = "000_7c03116ef0aec330.txt"
 DEMO_BODY = "Camera di Commercio di Pistoia-Prato"
 DEMO_PIRA_FILE = "004_b237edd194eb8dfa.txt"
 DEMO_PIRA_BODY = "Camera di Commercio Frosinone Latina"
+DEMO_RPP_FILE = "002_68b4b20b4f1ef68e.txt"
+DEMO_RPP_BODY = "Camera di Commercio della Toscana Nord-Ovest"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class DemoPlan:
 DEMO_PLANS = (
     DemoPlan(DEMO_FILE, DEMO_BODY, 2022, "piano", measures=True, users="piano"),
     DemoPlan(DEMO_PIRA_FILE, DEMO_PIRA_BODY, 2021, "pira", measures=False, users="pira"),
+    DemoPlan(DEMO_RPP_FILE, DEMO_RPP_BODY, 2022, "rpp", measures=False, users="rpp"),
 )
 
 
@@ -69,7 +73,7 @@ def register(subparsers: Subparsers) -> None:
 
     demo = subparsers.add_parser(
         "demo", help="carica i piani dimostrativi (Piano Pistoia-Prato 2022, PIRA Frosinone "
-                     "Latina 2021)")
+                     "Latina 2021, RPP Toscana Nord-Ovest 2022)")
     demo.add_argument("--seeds", type=Path, default=None, metavar="CARTELLA",
                       help="cartella dei documenti seme (predefinito: ../shared/seeds)")
     demo.set_defaults(func=_run_demo)

@@ -3,8 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from performa.accounts.models import Membership
-from performa.plans.models import Body
+from performa.accounts import access
 
 
 @require_safe
@@ -18,12 +17,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def bodies(request: HttpRequest) -> HttpResponse:
-    """The bodies the user belongs to; with one, its dashboard directly."""
-    if request.user.is_superuser:
-        found = list(Body.objects.all())
-    else:
-        found = list(Body.objects.filter(
-            pk__in=Membership.objects.filter(user=request.user).values("body")))
+    """The bodies the user belongs to and those merged into them; with one, its dashboard
+    directly."""
+    found = list(access.readable_bodies(request.user))
     if len(found) == 1:
         return redirect("web:dashboard", body_id=found[0].pk)
     return render(request, "web/bodies.html", {"bodies": found})
