@@ -32,6 +32,7 @@ REACHED = "Avvio della cabina di regia"  # milestone 30/06/2022
 NO_MILESTONE = "Piano strategico provinciale"
 LATE = "Bando PID 2022"  # milestone 31/10/2022
 FUTURE = "Nuovo bando PID"  # milestone a year from today
+AUDITORIUM = "Riallestimento dell'Auditorium"  # card 01_03_03, milestone 30/11/2022
 
 
 def future_milestone(today: date) -> date:
@@ -68,6 +69,7 @@ def with_actions_and_phases(plan: PlanDocument, today: date) -> PlanDocument:
     pid.indicators[0].published = True
     spaces = culture.operational[0]
     spaces.mission, spaces.programme = "012", "004"
+    spaces.phases = [PhaseDoc(AUDITORIUM, 2022, 2023, "30/11/2022")]
     spaces.actions = [
         ActionDoc("1B010402", "Gestione fondo di perequazione 2019-2020: Infrastrutture",
                   cost_centre="C003", costs="12.150,00", contributions="17.300,00",

@@ -289,6 +289,7 @@ PARTS: tuple[tuple[str, str, str], ...] = (
     ("measures.MeasuredValue", "period_id", "period"),
     ("measures.Deviation", "period_id", "period"),
     ("measures.ResourceUse", "period_id", "period"),
+    ("measures.PhaseCompletion", "cycle_id", "cycle"),
     ("measures.ResultSet", "period_id", "period"),
     ("measures.IndicatorResult", "result_set_id", "result_set"),
     ("measures.NodeResult", "result_set_id", "result_set"),

@@ -42,7 +42,7 @@ import string
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
@@ -63,10 +63,17 @@ from performa.accounts.access import SYSTEM
 from performa.accounts.models import ApiToken, Invitation, Membership, Role
 from performa.accounts.tokens import create_token
 from performa.measures import actions
-from performa.measures.models import Deviation, MeasuredValue, Period, ResultSet
+from performa.measures.models import (
+    Deviation,
+    MeasuredValue,
+    Period,
+    PhaseCompletion,
+    ResultSet,
+)
 from performa.plans import actions as plan_actions
 from performa.plans import models as plans
 from performa.plans.store import store_plan
+from rpp_plan import AUDITORIUM, LATE, with_actions_and_phases
 
 PASSWORD = "x-Secret-9"
 TIMEOUT = 60  # seconds, for one request to the live server
@@ -283,6 +290,42 @@ INDICATOR_EDITED = Check(lambda t: plans.Indicator.objects.get(pk=t["draft_indic
                          lambda t, after: after == f"Descrizione {t['marker']}")
 
 
+def _completion_day(t: Target) -> date:
+    """This case's completion date: a day of 2022 of its own, so each case's write is told
+    apart from the others' on the same phase."""
+    return date(2022, 1, 1) + timedelta(days=int(t["marker"]) % 365)
+
+
+COMPLETED = Check(
+    lambda t: PhaseCompletion.objects.filter(
+        cycle__body_id=t["body_id"], objective_code=t["card"],
+        phase_title=t["phase_title"]).values_list("completed_on", flat=True).first(),
+    lambda t, after: after == _completion_day(t),
+)
+
+
+PHASE_ADDED = Check(
+    lambda t: plans.Phase.objects.filter(version_id=t["draft"],
+                                         title=f"Fase {t['marker']}").exists(),
+    lambda t, after: after is True,
+)
+PHASE_EDITED = Check(lambda t: plans.Phase.objects.get(pk=t["edit_phase"]).title,
+                     lambda t, after: after == f"Fase {t['marker']}")
+PHASE_DELETED = Check(lambda t: plans.Phase.objects.filter(pk=t["delete_phase"]).exists(),
+                      lambda t, after: after is False)
+ACTION_ADDED = Check(
+    lambda t: plans.Action.objects.filter(version_id=t["draft"],
+                                          code=f"N{t['marker']}").exists(),
+    lambda t, after: after is True,
+)
+ACTION_EDITED = Check(lambda t: plans.Action.objects.get(pk=t["edit_action"]).costs,
+                      lambda t, after: after == int(t["marker"]))
+ACTION_DELETED = Check(lambda t: plans.Action.objects.filter(pk=t["delete_action"]).exists(),
+                       lambda t, after: after is False)
+PHASE_FORM = {"title": "Fase {marker}", "first_year": "2022", "last_year": "2023",
+              "milestone": "30/06/2023"}
+
+
 class _Fields(HTMLParser):
     """The named fields of a page's forms as a browser would post them, by name prefix."""
 
@@ -364,6 +407,13 @@ MATRIX = [
          label="scostamento", kwargs={"period_id": "{period_id}", "kind": "indicatore",
                                       "owner_id": "{indicator_id}"},
          data={"deviation": "Motivazione {marker}"}, check=DEVIATION),
+    # A phase's completion: who enters the objective's values (its office, their head, the
+    # planning office), once for the cycle.
+    page("POST", "phase_completion",
+                                  "login  ok     ok     ok     ok     403    403    403    404",
+         kwargs={"code": "{card}", "phase_id": "{phase_id}"},
+         data=lambda site, t: {"completed_on": f"{_completion_day(t):%d/%m/%Y}"},
+         check=COMPLETED),
     page("POST", "entry_save",    "login  ok     ok     ok     ok     403    403    403    404",
          label="variabile", kwargs={"period_id": "{period_id}", "kind": "variabile",
                                     "owner_id": "{variable_id}"},
@@ -675,7 +725,7 @@ def _period(cycle: plans.Cycle, day: date, state: str) -> int:
 def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
     """The small plan with one open period and values, a draft amendment, the users, and
     for every actor the objects its writes target."""
-    version = store_plan(shared.small_plan()).version
+    version = store_plan(with_actions_and_phases(shared.small_plan(), date(2022, 1, 1))).version
     cycle, body = version.cycle, version.cycle.body
     units = {u.name: u for u in body.org_units.all()}
     elsewhere = plans.Body.objects.create(name="Camera di Commercio Altrove")
@@ -703,6 +753,8 @@ def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
     values = {office: MeasuredValue.objects.get(period=june, indicator=indicator).pk
               for office, indicator in indicators.items()}
     cards = {OWN: "01_01_02", OTHER_OFFICE: "01_03_03"}
+    phases = {OWN: plans.Phase.objects.get(version=version, title=LATE),
+              OTHER_OFFICE: plans.Phase.objects.get(version=version, title=AUDITORIUM)}
 
     # A cycle of its own (2021) for the periods the actors create, open and validate.
     scratch = store_plan(shared.small_plan(), year=2021).version.cycle
@@ -736,6 +788,7 @@ def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
             "card": cards[office], "key": f"op:{cards[office]}", "office": units[office].pk,
             "indicator_id": indicators[office].pk, "variable_id": variables[office].pk,
             "value_id": values[office],
+            "phase_id": phases[office].pk, "phase_title": phases[office].title,
             # the draft amendment of 2022
             "draft": draft.pk, "draft_area": draft_area.pk, "draft_card": draft_card.pk,
             "draft_indicator": draft_indicator.pk,
@@ -751,6 +804,7 @@ def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
             "delete_area": plans.StrategicArea.objects.create(
                 version=draft, code=f"D{n}", title=f"Da eliminare {n}").pk,
             "move_so": third.pk, "reorder_so": second.pk, "reorder_after": first.pk,
+            **_parts(draft, first, draft_card, n),
             "membership": Membership.objects.create(
                 user=User.objects.create_user(f"da.togliere.{n}"), body=body,
                 role=Role.READER).pk,
@@ -761,6 +815,20 @@ def build(shared: ModuleType) -> tuple[dict[str, Target], dict[str, User]]:
                for answer, role in (("accept", Role.READER), ("decline", Role.EVALUATOR))},
         }
     return targets, users
+
+
+def _parts(draft: plans.PlanVersion, objective: plans.StrategicObjective,
+           card: plans.OperationalObjective, n: int) -> dict[str, Any]:
+    """An actor's own phases and actions of the draft, to edit and to delete."""
+    found: dict[str, Any] = {"edit_action_code": f"E{n}"}
+    for use in ("edit", "delete"):
+        found[f"{use}_phase"] = plans.Phase.objects.create(
+            version=draft, strategic_objective=objective, title=f"Fase da {use} {n}",
+            first_year=2022, last_year=2022).pk
+        found[f"{use}_action"] = plans.Action.objects.create(
+            version=draft, operational_objective=card, code=f"{use[0].upper()}{n}",
+            title=f"Azione da {use} {n}").pk
+    return found
 
 
 @pytest.fixture(scope="module")

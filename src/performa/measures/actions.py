@@ -19,9 +19,9 @@ from django.utils import timezone
 from performa.accounts import access
 from performa.audit import account_of, record
 from performa.engine.values import ValueParseError, format_value, parse_money, parse_value
-from performa.plans.models import Indicator, OperationalObjective, Variable
+from performa.plans.models import Indicator, OperationalObjective, Phase, Variable
 
-from . import computing, locks
+from . import computing, locks, phases
 from .models import (
     CHANGE_REASON_MAX_LENGTH,
     DEVIATION_MAX_LENGTH,
@@ -33,8 +33,10 @@ from .models import (
     IndicatorResult,
     MeasuredValue,
     Period,
+    PhaseCompletion,
     ResourceUse,
     office_of,
+    phase_key,
 )
 
 State = Period.State
@@ -262,6 +264,49 @@ def record_resource_use(user: Any, period: Period, objective: OperationalObjecti
     if recompute:
         computing.store_results(period, account_of(user))
     return use
+
+
+DATE_FORMAT_HINT = "scriverla come gg/mm/aaaa"
+
+
+@transaction.atomic
+def record_phase_completion(user: Any, phase: Phase, text: str,
+                            reason: str = "") -> PhaseCompletion | None:
+    """Record the day ``phase`` was completed (``text`` as typed, «20/06/2022»), once for the
+    cycle; a blank ``text`` takes a recorded completion back. Who enters the objective's
+    values may do it; the day cannot be after today. None when nothing is recorded."""
+    access.require(phases.may_record(user, phase),
+                   "Solo chi rileva i valori dell'obiettivo registra il completamento delle "
+                   "sue fasi.")
+    _check_lengths(reason=reason)
+    cycle = phase.version.cycle
+    typed = text.strip()
+    found = PhaseCompletion.objects.select_for_update().filter(
+        cycle=cycle, **phase_key(phase)).first()
+    if not typed:
+        if found is not None:
+            record(found, user, reason)
+            found.delete()
+        return None
+    try:
+        value = parse_value(typed, "data")
+    except ValueParseError as error:
+        raise ValidationError({"completed_on": f"«{typed}» non è una data ({error.reason}): "
+                                               f"{DATE_FORMAT_HINT}."}) from None
+    if value.day is None:
+        raise ValidationError({"completed_on": f"«{typed}» non è una data: "
+                                               f"{DATE_FORMAT_HINT}."})
+    today = timezone.localdate()
+    if value.day > today:
+        raise ValidationError({"completed_on": "La fase non può risultare completata dopo "
+                                               f"oggi ({today:%d/%m/%Y})."})
+    completion = found or PhaseCompletion(cycle=cycle, **phase_key(phase))
+    if found is not None and found.completed_on == value.day:
+        return found
+    completion.completed_on, completion.author = value.day, account_of(user)
+    record(completion, user, reason)
+    completion.save()
+    return completion
 
 
 @transaction.atomic

@@ -44,6 +44,12 @@ class ResourceUseAdmin(SimpleHistoryAdmin):
     list_filter = ["period__cycle__body", "period"]
 
 
+@admin.register(m.PhaseCompletion)
+class PhaseCompletionAdmin(SimpleHistoryAdmin):
+    list_display = ["objective_code", "phase_title", "cycle", "completed_on"]
+    list_filter = ["cycle__body", "cycle"]
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Results are derived from plan + values + rules: recomputed, never edited."""
 

@@ -23,6 +23,7 @@ from performa.plans.models import (
     Indicator,
     OperationalObjective,
     OrgUnit,
+    Phase,
     PlanVersion,
     Variable,
 )
@@ -195,6 +196,52 @@ class ResourceUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.objective.code}: {format_money(self.used)}"
+
+
+class PhaseCompletion(models.Model):
+    """The day a phase of the plan was actually completed: measured once per cycle, not per
+    period, and judged against the phase's milestone (``engine.phases``).
+
+    A phase is found by its objective's code and its own title, as spending follows the
+    objective's code: the record holds across amendments, which copy the phases anew.
+    """
+
+    class Level(models.TextChoices):
+        STRATEGIC = "strategic", "Obiettivo strategico"
+        OPERATIONAL = "operational", "Obiettivo operativo"
+
+    cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="phase_completions",
+                              verbose_name="ciclo")
+    level = models.CharField("livello", max_length=12, choices=Level.choices)
+    objective_code = models.CharField("codice dell'obiettivo", max_length=30)
+    phase_title = models.CharField("fase", max_length=400)
+    completed_on = models.DateField("completata il")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name="autore")
+    updated_at = models.DateTimeField("aggiornato il", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "completamento di una fase"
+        verbose_name_plural = "completamenti delle fasi"
+        ordering = ["cycle", "level", "objective_code", "phase_title"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "level", "objective_code", "phase_title"],
+                                    name="completion_per_phase")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective_code} «{self.phase_title}»: {self.completed_on:%d/%m/%Y}"
+
+
+def phase_key(phase: Phase) -> dict[str, object]:
+    """What finds a phase's completion in its cycle, whichever plan version is read."""
+    if phase.strategic_objective_id:
+        level, code = PhaseCompletion.Level.STRATEGIC, phase.strategic_objective.code
+    else:
+        level = PhaseCompletion.Level.OPERATIONAL
+        code = phase.operational_objective.code  # type: ignore[union-attr]
+    return {"level": level, "objective_code": code, "phase_title": phase.title}
 
 
 class ResultSet(models.Model):

@@ -74,6 +74,7 @@ RESOLVERS: dict[str, Callable[[Any], Body]] = {
     "plans.strategicobjective": _of_version,
     "plans.operationalobjective": _of_version,
     "plans.action": _of_version,
+    "plans.phase": _of_version,
     "plans.indicator": _of_version,
     "plans.assignment": _of_version,
     "plans.incentivefund": _of_version,
@@ -83,6 +84,7 @@ RESOLVERS: dict[str, Callable[[Any], Body]] = {
     "measures.measuredvalue": _of_period,
     "measures.deviation": _of_period,
     "measures.resourceuse": _of_period,
+    "measures.phasecompletion": _of_cycle,
     "measures.resultset": _of_period,
     "accounts.membership": _of_body,
 }

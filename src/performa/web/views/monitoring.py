@@ -23,6 +23,7 @@ from performa.plans.models import (
 
 from .. import listing
 from ..listing import Column
+from .card_plan import plan_context
 
 
 def _context(request: HttpRequest, body_id: int) -> dict[str, Any]:
@@ -116,13 +117,23 @@ def tree_units(request: HttpRequest, body_id: int) -> HttpResponse:
 @login_required
 def card(request: HttpRequest, body_id: int, code: str) -> HttpResponse:
     """A card laid out as in the Piano, with its results in every period of the year."""
+    return card_page(request, body_id, code)
+
+
+def card_page(request: HttpRequest, body_id: int, code: str,
+              error: tuple[int, str, str] | None = None) -> HttpResponse:
+    """The card; ``error``: a phase's completion refused (phase id, typed, why), shown beside
+    its field."""
     context = _context(request, body_id)
     version = context["version"]
     if version is None:
         raise Http404
     objective = get_object_or_404(
-        OperationalObjective.objects.select_related("strategic_objective", "area")
-        .prefetch_related("offices"), version=version, code=code,
+        OperationalObjective.objects.select_related(
+            "strategic_objective__area", "strategic_objective__mission",
+            "strategic_objective__programme__mission", "area", "mission",
+            "programme__mission",
+        ).prefetch_related("offices"), version=version, code=code,
     )
     indicators = list(objective.indicators.prefetch_related("targets"))
     year = context["cycle"].year
@@ -158,6 +169,7 @@ def card(request: HttpRequest, body_id: int, code: str) -> HttpResponse:
         "objective": objective, "rows": rows, "by_period": by_period, "year": year,
         "previous_year": year - 1,
     })
+    context.update(plan_context(request.user, context["cycle"], version, objective, error))
     return render(request, "web/monitoring/card.html", context)
 
 
