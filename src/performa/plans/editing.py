@@ -1,4 +1,5 @@
-"""Editing a draft plan: the nodes of its tree, a card's indicators and their targets.
+"""Editing a draft plan: the nodes of its tree, a card's indicators and their targets, the
+phases of an objective and the actions of a card with their money.
 
 Each action takes the acting user first, lets only the body's planning office (and
 administrators) act, refuses a version that is no longer a draft, owns its transaction and
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
+from django.db.models import Max
 from django.db.models.deletion import Collector
 from simple_history.utils import bulk_update_with_history
 
@@ -30,10 +32,13 @@ from performa.engine.values import parse_money
 
 from .actions import PLANNERS_ONLY
 from .models import (
+    Action,
+    Classification,
     FrozenVersionError,
     Indicator,
     OperationalObjective,
     OrgUnit,
+    Phase,
     PlanVersion,
     StrategicArea,
     StrategicObjective,
@@ -73,6 +78,10 @@ def save_node(user: Any, node: Node, changed: Collection[str] = (),
     offices = None if offices is None else list(offices)
     if isinstance(node, OperationalObjective):
         _follow_choices(node, changed, offices)
+    if isinstance(node, StrategicObjective):
+        node.resources_amount = parse_money(node.resources, strict=False)
+        if {"mission", "programme"} & set(changed):
+            node.classified_by = Classification.SOURCE  # a person chose: no longer Performa's
     record(node, user, reason)
     node.save()
     if isinstance(node, OperationalObjective) and offices is not None:
@@ -151,6 +160,61 @@ def reorder_node(user: Any, node: Node, step: int, reason: str = "") -> None:
     if 0 <= other < len(sequence):
         sequence[at], sequence[other] = sequence[other], sequence[at]
         _renumber(user, node.version, (type(node), sequence), reason)
+
+
+# -- phases and actions ---------------------------------------------------------------------
+
+Part = Phase | Action
+
+
+@transaction.atomic
+def save_part(user: Any, part: Part, reason: str = "") -> None:
+    """Add ``part`` (no ``pk`` yet: it goes last in the version) or save it as changed: a
+    phase of a strategic objective or of a card, or an action of a card with its money."""
+    _require_draft(user, part.version)
+    if isinstance(part, Phase):
+        _check_phase(part)
+    else:
+        _check_action(part)
+    if part.pk is None:
+        last = type(part).objects.filter(version=part.version_id).aggregate(n=Max("order"))
+        part.order = (last["n"] + 1) if last["n"] is not None else 0
+    record(part, user, reason)
+    part.save()
+
+
+def _check_phase(phase: Phase) -> None:
+    owner = phase.strategic_objective or phase.operational_objective
+    if owner is None or (phase.strategic_objective_id and phase.operational_objective_id):
+        raise ValidationError("Una fase appartiene a un solo obiettivo.")
+    if owner.version_id != phase.version_id:
+        raise ValidationError("La fase e il suo obiettivo devono stare nella stessa versione.")
+    if phase.first_year > phase.last_year:
+        raise ValidationError({"last_year": f"L'anno di fine {phase.last_year} viene prima di "
+                                            f"quello di inizio {phase.first_year}."})
+
+
+def _check_action(action: Action) -> None:
+    body = action.version.cycle.body_id
+    if action.operational_objective.version_id != action.version_id:
+        raise ValidationError("L'azione e la sua scheda devono stare nella stessa versione.")
+    if action.cost_centre_id and action.cost_centre.body_id != body:
+        raise ValidationError({"cost_centre": "Il centro di costo è di un altro ente."})
+    if action.office_id and action.office.body_id != body:
+        raise ValidationError({"office": "L'ufficio è di un altro ente."})
+    for name in ("costs", "revenues", "contributions", "investments"):
+        if getattr(action, name) < 0:
+            label = Action._meta.get_field(name).verbose_name
+            raise ValidationError({name: f"Indicare {label} non negativi."})
+
+
+@transaction.atomic
+def delete_part(user: Any, part: Part, reason: str = "") -> None:
+    """Delete a phase or an action (no measured data hangs on them: a phase's completion is
+    kept by its objective's code and title, for the version in force)."""
+    _require_draft(user, part.version)
+    record(part, user, reason)
+    part.delete()
 
 
 # -- a card's indicators --------------------------------------------------------------------
