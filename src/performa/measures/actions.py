@@ -305,7 +305,12 @@ def record_phase_completion(user: Any, phase: Phase, text: str,
         return found
     completion.completed_on, completion.author = value.day, account_of(user)
     record(completion, user, reason)
-    completion.save()
+    try:
+        with transaction.atomic():
+            completion.save()
+    except IntegrityError:  # a first completion recorded meanwhile by someone else
+        raise ValidationError({"completed_on": "Un'altra persona ha appena registrato il "
+                                               "completamento: ricaricare la pagina."}) from None
     return completion
 
 
