@@ -84,7 +84,7 @@ RATIO_FROM = 8 << 20  # ...that declares more than this (small files may compres
 
 # Our apps: every model of theirs (historical models and M2M tables included) is backed up
 # or excluded below.
-APP_LABELS = ("catalog", "plans", "accounts", "measures", "web")
+APP_LABELS = ("catalog", "plans", "accounts", "budget", "measures", "web")
 
 _CATALOGUE = ("catalogo nazionale caricato dalla migrazione dei dati: non si copia; il "
               "ripristino verifica che l'istanza di destinazione abbia le righe a cui il backup "
@@ -284,6 +284,7 @@ PARTS: tuple[tuple[str, str, str], ...] = (
     ("plans.Assignment", "version_id", "version"),
     ("plans.IncentiveFund", "version_id", "version"),
     ("plans.FundShare", "version_id", "version"),
+    ("budget.BudgetEntry", "body_id", "body"),
     ("accounts.Membership", "body_id", "body"),
     ("measures.Period", "cycle_id", "cycle"),
     ("measures.MeasuredValue", "period_id", "period"),

@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "performa.catalog",
     "performa.plans",
     "performa.accounts",
+    "performa.budget",
     "performa.measures",
     "performa.web",
 ]
