@@ -32,6 +32,7 @@ COMMAND_MODULES: list[str] = [
     # --- the lead adds further command modules here ---
     "performa.cli.engine",  # score (Django-free)
     "performa.cli.plans",  # import-plan, export-plan, demo
+    "performa.cli.budget",  # import-budget, export-budget
     "performa.cli.measures",  # compute, values import
     "performa.cli.reports",  # report (documents)
     "performa.cli.backup",  # backup, restore
