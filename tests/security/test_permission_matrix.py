@@ -444,6 +444,8 @@ MATRIX = [
     page("GET",  "history",       "login  ok     ok     403    403    403    403    403    404",
          label="bozza", kwargs={"app_label": "plans", "model_name": "strategicarea",
                                 "pk": "{draft_area}"}),
+    # The budget and its indices: every member, like the documents it feeds.
+    page("GET",  "budget",        "login  ok     ok     ok     ok     ok     ok     ok     404"),
     # Documents: every member.
     page("GET",  "documents",     "login  ok     ok     ok     ok     ok     ok     ok     404"),
     page("GET",  "document_download",
@@ -630,6 +632,8 @@ MATRIX = [
     api("GET",    "/bodies/{body_id}/periods/{period_id}/results/nodes",
                                   "401    ok     ok     ok     ok     ok     ok     ok     404"),
     api("GET",    "/bodies/{body_id}/periods/{period_id}/results/nodes/{tree}/{key}",
+                                  "401    ok     ok     ok     ok     ok     ok     ok     404"),
+    api("GET",    "/bodies/{body_id}/budget",
                                   "401    ok     ok     ok     ok     ok     ok     ok     404"),
     api("GET",    "/bodies/{body_id}/documents",
                                   "401    ok     ok     ok     ok     ok     ok     ok     404"),

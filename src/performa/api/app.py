@@ -138,9 +138,9 @@ def version(request: HttpRequest) -> dict[str, str]:
 
 
 def _mount() -> None:
-    from . import documents, measures, plan, results, tokens
+    from . import budget, documents, measures, plan, results, tokens
 
-    for module in (plan, measures, results, documents, tokens):
+    for module in (plan, measures, results, documents, budget, tokens):
         api.add_router("", module.router)
 
 

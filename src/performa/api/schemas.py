@@ -7,6 +7,7 @@ the number the engine reads (``number``), so an integration never has to guess t
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
@@ -258,3 +259,59 @@ class TokenOut(Schema):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+
+class BudgetColumnOut(Schema):
+    year: int
+    kind: str = Field(description="preconsuntivo, preventivo o consuntivo")
+    label: str = Field(description="«Preventivo 2022»")
+
+
+class BudgetRowOut(Schema):
+    name: str = Field(description="SCHEMA.VOCE, il nome della voce nelle formule degli indici")
+    item: str
+    label: str = Field(description="la voce come la stampa il bilancio")
+    function: str = Field(description="funzione A-D (DPR 254/2005, all. A) o vuoto")
+    cost_centre: str = Field(description="codice e nome del centro di costo, o vuoto")
+    amounts: list[Decimal | None] = Field(description="un importo per colonna (null: assente)")
+
+
+class BudgetSchemeOut(Schema):
+    scheme: str
+    title: str
+    ratio: bool = Field(description="vero se le cifre sono indici, non importi in euro")
+    rows: list[BudgetRowOut]
+
+
+class IndexInputOut(Schema):
+    name: str
+    label: str
+    amount: float | None
+    previous: bool = Field(description="vero se è l'importo dell'anno precedente")
+
+
+class IndexValueOut(Schema):
+    year: int
+    kind: str
+    value: Decimal | None = Field(description="l'indice arrotondato come lo mostra la pagina")
+    display: str = Field(description="«1,90», o «n.d.»")
+    printed: Decimal | None = Field(description="la cifra stampata nel documento, se caricata")
+    met: bool | None = Field(description="target rispettato; null senza target o senza valore")
+    reason: str = Field(description="perché manca il valore (voci mancanti, divisione per zero)")
+    why: str = Field(description="la formula con le voci e i loro importi")
+    inputs: list[IndexInputOut]
+
+
+class IndexOut(Schema):
+    code: str
+    name: str
+    description: str
+    formula: str
+    target: str
+    values: list[IndexValueOut]
+
+
+class BudgetOut(Schema):
+    columns: list[BudgetColumnOut]
+    schemes: list[BudgetSchemeOut]
+    indices: list[IndexOut]

@@ -91,6 +91,11 @@ class SchemeTable:
 class IndexRow:
     definition: IndexDefinition
     results: list[IndexResult]  # one per column
+    columns: list[Column]
+
+    @property
+    def cells(self) -> list[tuple[Column, IndexResult]]:
+        return list(zip(self.columns, self.results, strict=True))
 
 
 @dataclass
@@ -146,7 +151,7 @@ def budget_overview(body: Body) -> BudgetOverview:
     results = [compute_indices(definitions, amounts[i], _previous(columns, amounts, column),
                                labels)
                for i, column in enumerate(columns)]
-    indices = [IndexRow(d, [per_column[n] for per_column in results])
+    indices = [IndexRow(d, [per_column[n] for per_column in results], columns)
                for n, d in enumerate(definitions)]
     return BudgetOverview(columns=columns,
                           schemes=[t for t in tables.values() if t.rows],

@@ -29,7 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items += [("Pianificazione", "web:planning"), ("Rilevazioni", "web:periods")]
     if Role.EVALUATOR in roles:
         items.append(("Validazione OIV", "web:validation"))
-    items.append(("Documenti", "web:documents"))
+    items += [("Bilancio e indici", "web:budget"), ("Documenti", "web:documents")]
     if Role.ADMIN in roles:
         items.append(("Utenti e ruoli", "web:members"))
     links = []

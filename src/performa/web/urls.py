@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from performa.web.views import home, members
+from performa.web.views import budget, home, members
 
 app_name = "web"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("enti/<int:body_id>/pianificazione/", include("performa.web.urls_planning")),
     path("enti/<int:body_id>/", include("performa.web.urls_periods")),
     path("", include("performa.web.urls_history")),
+    path("enti/<int:body_id>/bilancio/", budget.budget, name="budget"),
     path("enti/<int:body_id>/documenti/", include("performa.web.urls_documents")),
     path("enti/<int:body_id>/utenti/", include("performa.web.urls_members")),
     path("enti/<int:body_id>/utenti/inviti/<int:invitation_id>/ritira/", members.withdraw,

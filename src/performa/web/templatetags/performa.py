@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from performa.engine.values import format_money, format_percent
+from performa.engine.values import format_money, format_number, format_percent
 
 register = template.Library()
 
@@ -53,6 +53,13 @@ def euro(value: object) -> str:
     """An amount in euro with cents: Decimal("10285.71") → "€ 10.285,71", None → "n.d."."""
     number = _fraction(value)
     return "n.d." if number is None else format_money(number)
+
+
+@register.filter
+def ratio(value: object) -> str:
+    """An index or ratio with two decimals, as the bilancio prints it: 1.9013 → "1,90"."""
+    number = _fraction(value)
+    return "n.d." if number is None else format_number(number, 2)
 
 
 @register.filter
