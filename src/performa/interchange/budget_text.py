@@ -229,8 +229,8 @@ def _check_years(found: list[int], columns: list[Column], number: int, notes: li
         return
     slips = [i for i, (got, want) in enumerate(zip(found, expected, strict=False))
              if got != want]
-    if (len(found) == len(expected) and len(slips) == 1 and slips[0] > 0
-            and found[slips[0]] == found[slips[0] - 1]):
+    if (len(found) == len(expected) and slips == [len(found) - 1] and len(found) > 1
+            and found[-1] == found[-2]):
         i = slips[0]
         notes.append(f"riga {number}: l'intestazione stampa {found[i]} due volte; la colonna "
                      f"{i + 1} è letta come {expected[i]}, come nelle altre tabelle")
