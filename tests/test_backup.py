@@ -102,6 +102,20 @@ def _changes() -> tuple[int, str]:
     mistaken._change_reason = "creata per errore"  # type: ignore[attr-defined]
     mistaken.delete()
     create_token(planner, "integrazione contabilità")
+    # The budget: an amount of the conto economico and one of a cost centre's budget.
+    from decimal import Decimal
+
+    from performa.budget.document import BudgetDocument, BudgetLine
+    from performa.budget.store import store_budget
+    from performa.plans.models import Body, CostCentre
+
+    body = Body.objects.get(name=BODY)
+    CostCentre.objects.get_or_create(body=body, code="BK01", defaults={"name": "Ragioneria"})
+    store_budget(planner, body, BudgetDocument([
+        BudgetLine("CE", "A1", "Diritto annuale", 2022, "preventivo", Decimal("4000000.00")),
+        BudgetLine("BD", "B7", "Funzionamento", 2022, "preventivo", Decimal("12500.50"),
+                   cost_centre="BK01"),
+    ]), "bilancio di prova")
     return entered.value.pk, entered.value.evidence.name
 
 
@@ -281,6 +295,7 @@ def test_round_trip_into_an_empty_instance(demo: Demo, tmp_path: Path,
     explanations = {(n.result_set_id, n.tree, n.key): (n.achievement, n.explanation)
                     for n in NodeResult.objects.all()}
     assert before["measures.HistoricalMeasuredValue"]
+    assert len(before["budget.BudgetEntry"]) == len(before["budget.HistoricalBudgetEntry"]) == 2
 
     empty_instance(demo)
     settings.MEDIA_ROOT = str(tmp_path / "new-instance-media")  # a new instance's own files
