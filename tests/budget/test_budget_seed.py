@@ -335,3 +335,30 @@ def test_a_bad_csv_row_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert reason in err, err
     assert not BudgetEntry.objects.exists()
+
+
+def test_a_file_replaces_the_schemes_years_and_kinds_it_carries(
+        body: Body, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A corrected conto economico 2022: one amount changed, one item dropped. The other years
+    and schemes stay; the change and the deletion have their history rows."""
+    rows = ["Schema;Voce;Descrizione;Funzione;Centro di costo;Anno;Tipo;Importo"]
+    for line in budget_document(body).lines:
+        if line.scheme == "CE" and line.year == 2022 and line.item != "C11":
+            amount = "2.400.000,00" if line.item == "A1" else f"{line.amount}".replace(".", ",")
+            rows.append(f"CE;{line.item};{line.label};;;2022;preventivo;{amount}")
+    path = tmp_path / "correzione.csv"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    capsys.readouterr()
+    assert _import(path) == 0
+    out = capsys.readouterr().out
+    assert "voci aggiornate: 1" in out and "voci eliminate: 1" in out
+    assert "voci create: 0" in out and "voci invariate: 17" in out
+    changed = BudgetEntry.objects.get(body=body, scheme="CE", item="A1", year=2022)
+    assert changed.amount == Decimal("2400000.00")
+    assert [h.history_type for h in changed.history.order_by("history_id")] == ["+", "~"]
+    assert changed.history.latest("history_id").history_change_reason == \
+        "importazione del bilancio da «correzione.csv»"
+    assert not BudgetEntry.objects.filter(body=body, scheme="CE", item="C11", year=2022).exists()
+    assert BudgetEntry.objects.filter(body=body, scheme="CE", item="C11").count() == 3
+    assert _amount(body, "CE", "A1", 2021) == Decimal("2402567.93")
+    assert BudgetEntry.objects.filter(body=body).count() == 399

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from performa import audit
 from performa.accounts import access
@@ -54,6 +55,22 @@ def _centres(body: Body, lines: list[BudgetLine]) -> dict[str, CostCentre]:
     return centres
 
 
+def _positions(body: Body, lines: list[BudgetLine]) -> dict[tuple[str, str], int]:
+    """Where each item goes on the page: an item the body has keeps its place (a partial file
+    reorders nothing), a new one follows the others in the order of the file."""
+    known: dict[tuple[str, str], int] = {}
+    for scheme, item, position in (BudgetEntry.objects.filter(body=body)
+                                   .values_list("scheme", "item", "position")
+                                   .order_by("position")):
+        known.setdefault((scheme, item), position)
+    following = max(known.values(), default=0)
+    for line in lines:
+        if (line.scheme, line.item) not in known:
+            following += 1
+            known[(line.scheme, line.item)] = following
+    return known
+
+
 @transaction.atomic
 def store_budget(user: Any, body: Body, doc: BudgetDocument, reason: str = "") -> StoredBudget:
     """Store ``doc`` as the body's series for the schemes, years and kinds it carries.
@@ -70,11 +87,11 @@ def store_budget(user: Any, body: Body, doc: BudgetDocument, reason: str = "") -
     for entry in BudgetEntry.objects.filter(body=body).select_related("cost_centre"):
         if (entry.scheme, entry.year, entry.kind) in scopes:
             existing[_key(entry)] = entry
-    order: dict[tuple[str, str], int] = {}
-    for line in doc.lines:
-        order.setdefault((line.scheme, line.item), len(order) + 1)
+    order = _positions(body, doc.lines)
     result = StoredBudget()
     wanted: set[Key] = set()
+    created: list[BudgetEntry] = []
+    updated: list[BudgetEntry] = []
     for line in doc.lines:
         key = line.key()
         wanted.add(key)
@@ -82,20 +99,26 @@ def store_budget(user: Any, body: Body, doc: BudgetDocument, reason: str = "") -
                   "position": order[(line.scheme, line.item)]}
         entry = existing.get(key)
         if entry is None:
-            entry = BudgetEntry(body=body, scheme=line.scheme, item=line.item,
-                                function=line.function,
-                                cost_centre=centres.get(line.cost_centre),
-                                year=line.year, kind=line.kind, **values)
-            result.created += 1
+            created.append(BudgetEntry(body=body, scheme=line.scheme, item=line.item,
+                                       function=line.function,
+                                       cost_centre=centres.get(line.cost_centre),
+                                       year=line.year, kind=line.kind, **values))
         elif any(getattr(entry, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(entry, name, value)
-            result.updated += 1
+            updated.append(entry)
         else:
             result.unchanged += 1
-            continue
-        audit.record(entry, user, reason)
-        entry.save()
+    # One insert for the rows and one for their history rows: a whole bilancio (400
+    # amounts) is stored in a blink instead of 800 round trips.
+    author = audit.account_of(user)
+    if created:
+        bulk_create_with_history(created, BudgetEntry, default_user=author,
+                                 default_change_reason=reason)
+    if updated:
+        bulk_update_with_history(updated, BudgetEntry, ["label", "amount", "position"],
+                                 default_user=author, default_change_reason=reason)
+    result.created, result.updated = len(created), len(updated)
     for key, entry in existing.items():
         if key not in wanted:
             audit.record(entry, user, reason)
