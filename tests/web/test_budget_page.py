@@ -68,8 +68,9 @@ def test_every_member_reads_it_outsiders_do_not(s: Setup) -> None:
 
 def test_the_page_shows_the_figures_and_the_indices_with_their_inputs(s: Setup) -> None:
     html = s.html(s.reader)
-    # The menu offers the page.
-    assert f'href="{s.url}"' in html and "Bilancio e indici" in html
+    # The menu offers the page to every member.
+    assert f'href="{s.url}"><span>Bilancio</span></a>' in html
+    assert "<h1>Bilancio e indici</h1>" in html
     for label in ("Preconsuntivo 2021", "Preventivo 2022", "Preventivo 2023", "Preventivo 2024"):
         assert f'<th scope="col" class="text-end text-nowrap">{label}</th>' in html
     # Amounts in euro, never wrapped.
@@ -87,6 +88,29 @@ def test_the_page_shows_the_figures_and_the_indices_with_their_inputs(s: Setup) 
     assert "documento: -27,38" in _cell(html, "DISSESTO", "preconsuntivo-2021")
     assert ("Preconsuntivo 2021: <strong class=\"text-nowrap\">1,90</strong> = PATRIMONIO NETTO "
             "10.186.566,06 / IMMOBILIZZAZIONI 5.357.678,69") in html
+
+
+def test_the_breakdown_by_function_and_cost_centre_has_its_columns(s: Setup) -> None:
+    from decimal import Decimal
+
+    from performa.budget.document import BudgetDocument, BudgetLine
+    from performa.plans.models import CostCentre
+
+    CostCentre.objects.create(body=s.body, code="C003", name="Segreteria generale")
+    store_budget(SYSTEM, s.body, BudgetDocument([
+        BudgetLine("BD", "B7", "Funzionamento", 2022, "preventivo", Decimal("150000"),
+                   cost_centre="C003"),
+        BudgetLine("CE", "B6", "Spese per il personale", 2023, "consuntivo", Decimal("-1"),
+                   function="A"),
+    ]))
+    html = s.html(s.reader)
+    assert '<th scope="col">Funzione</th>' in html
+    assert '<th scope="col">Centro di costo</th>' in html
+    row = re.search(r'<table class="table table-sm" data-schema="BD">(.*?)</table>', html, re.S)
+    assert row is not None and "C003 Segreteria generale" in row.group(1)
+    assert "€ 150.000,00" in row.group(1)
+    assert "A) Organi istituzionali e segreteria generale" in html
+    assert "Consuntivo 2023" in html  # a fifth column, after the preventivo of its year
 
 
 def test_a_body_without_budget_says_how_to_load_it(s: Setup) -> None:

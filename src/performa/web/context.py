@@ -29,7 +29,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items += [("Pianificazione", "web:planning"), ("Rilevazioni", "web:periods")]
     if Role.EVALUATOR in roles:
         items.append(("Validazione OIV", "web:validation"))
-    items += [("Bilancio e indici", "web:budget"), ("Documenti", "web:documents")]
+    # «Bilancio e indici» in full on the page; one word keeps the menu on one line.
+    items += [("Bilancio", "web:budget"), ("Documenti", "web:documents")]
     if Role.ADMIN in roles:
         items.append(("Utenti e ruoli", "web:members"))
     links = []
