@@ -53,6 +53,22 @@ def test_demo_loads_the_whole_plan(demo: m.PlanVersion) -> None:
         "risorse interne"
 
 
+def test_demo_has_the_three_real_plans_and_massa_carraras_budget(demo: m.PlanVersion) -> None:
+    from performa.budget.models import BudgetEntry
+
+    merged = m.Body.objects.get(name="Camera di Commercio della Toscana Nord-Ovest")
+    assert sorted(b.name for b in merged.legacy_bodies.all()) == [
+        "Camera di Commercio di Lucca", "Camera di Commercio di Massa-Carrara",
+        "Camera di Commercio di Pisa"]
+    assert m.Cycle.objects.filter(body__name="Camera di Commercio Frosinone Latina",
+                                  year=2021).exists()
+    lucca = m.Cycle.objects.get(body__name="Camera di Commercio di Lucca").current_version()
+    assert m.Action.objects.filter(version=lucca).count() == 43
+    massa = m.Body.objects.get(name="Camera di Commercio di Massa-Carrara")
+    # 100 items over Preconsuntivo 2021 and Preventivo 2022-2024 (the tables of chapter 3).
+    assert BudgetEntry.objects.filter(body=massa).count() == 400
+
+
 def test_demo_assignments_and_incentive_fund(demo: m.PlanVersion) -> None:
     areas = m.Assignment.objects.filter(version=demo).values_list("area__name", flat=True)
     # The table's "Tutela del mercato e legalità" is the cards' Area, whatever the capitals.

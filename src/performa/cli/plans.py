@@ -43,12 +43,14 @@ class DemoPlan:
     layout: str  # a text layout of performa.interchange.layouts
     measures: bool  # with invented 30/06 and 30/09 values (dati dimostrativi)
     users: str  # which demo accounts: a key of performa.accounts.demo.DEMO_ACCOUNTS
+    budget_body: str = ""  # the body whose budget tables the document prints, if any
 
 
 DEMO_PLANS = (
     DemoPlan(DEMO_FILE, DEMO_BODY, 2022, "piano", measures=True, users="piano"),
     DemoPlan(DEMO_PIRA_FILE, DEMO_PIRA_BODY, 2021, "pira", measures=False, users="pira"),
-    DemoPlan(DEMO_RPP_FILE, DEMO_RPP_BODY, 2022, "rpp", measures=False, users="rpp"),
+    DemoPlan(DEMO_RPP_FILE, DEMO_RPP_BODY, 2022, "rpp", measures=False, users="rpp",
+             budget_body="Camera di Commercio di Massa-Carrara"),
 )
 
 
@@ -163,12 +165,28 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
     if demo and demo.measures:
         values = load_demo_measures(version.cycle)
         print(f"Rilevazioni 30/06 e 30/09 con {values} valori inventati (dati dimostrativi).")
+    if demo and demo.budget_body:
+        _demo_budget(data, demo.budget_body)
     if demo:
         password, users = create_demo_users(version.cycle.body, DEMO_ACCOUNTS[demo.users],
                                             password)
         if users:
             print(f"Utenti dimostrativi (password: {password}): {', '.join(users)}")
     return 0
+
+
+def _demo_budget(data: bytes, body_name: str) -> None:
+    """The budget tables a demo document prints, stored for the body they belong to."""
+    from performa.accounts.access import SYSTEM
+    from performa.budget.store import store_budget
+    from performa.cli.budget import read_budget
+    from performa.plans.models import Body
+
+    doc = read_budget(data, "text")
+    stored = store_budget(SYSTEM, Body.objects.get(name=body_name), doc,
+                          "bilancio del documento dimostrativo")
+    counts = ", ".join(f"{what} {count}" for what, count in stored.counts.items())
+    print(f"Bilancio di {body_name}: {counts}.")
 
 
 def _run_export(args: argparse.Namespace) -> int:
