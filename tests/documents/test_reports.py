@@ -185,8 +185,8 @@ def test_errors_are_italian_and_exit_2(demo: None, tmp_path: Path,
         "piano", "--body", BODY, *year, "--format", "json")
     assert "non esiste in formato «pdf»" in run(
         "opendata", "--body", BODY, *year, "-o", str(tmp_path / "dati.pdf"))
-    assert f"ente «Altro» non trovato: gli enti sono «{BODY}»" in run("piano", "--body", "Altro",
-                                                                     *year)
+    unknown = run("piano", "--body", "Altro", *year)
+    assert "ente «Altro» non trovato: gli enti sono «" in unknown and f"«{BODY}»" in unknown
     assert f"Nessun ciclo 2031 per «{BODY}»" in run("piano", "--body", BODY, "--year", "2031")
     assert "Nessuna rilevazione al 15/05/2022" in run(
         "monitoraggio", "--body", BODY, *year, "--period", "15/05/2022")

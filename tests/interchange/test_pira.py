@@ -395,11 +395,13 @@ def test_demo_loads_the_pira_as_a_second_body_once(
     assert f"già caricato ({DEMO_BODY}, 2022)" in out
     assert f"già caricato ({BODY}, 2021)" in out
     assert (m.PlanVersion.objects.count(), User.objects.count(),
-            Membership.objects.count()) == before == (2, 12, 12)
+            Membership.objects.count()) == before
+    # Piano, PIRA, and the RPP's merged body with its three predecessors; 7 + 5 + 4 accounts.
+    assert before == (6, 16, 16)
 
     # Each body is checked on its own: without the PIRA's cycle, only the PIRA comes back.
     m.Cycle.objects.filter(body__name=BODY).delete()
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert f"già caricato ({DEMO_BODY}, 2022)" in out and "indicatori: 35" in out
-    assert m.PlanVersion.objects.count() == 2
+    assert m.PlanVersion.objects.count() == 6
