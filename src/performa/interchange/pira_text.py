@@ -65,9 +65,11 @@ from performa.plans.document import (
 )
 
 __all__ = [
+    "KpiRows",
     "TargetCell",
     "TargetCellError",
     "looks_like_pira",
+    "read_kpi_rows",
     "read_pira_text",
     "read_target_cell",
 ]
@@ -661,6 +663,69 @@ def _unit(indicator: _Indicator) -> str:
     if _COUNT_RE.match(indicator.doc.description) or _COUNT_RE.match(indicator.doc.name):
         return "n."
     return ""
+
+
+# --- the rows under each KPI, for a PIRA that reports measured values ------------------------
+
+
+@dataclass(frozen=True)
+class KpiRows:
+    """A KPI of a PIRA card with the labelled rows printed under it, as printed.
+
+    A PIRA *a consuntivo* prints the year's values in the card itself («VALORI OSSERVATI —
+    Stato 2021: 3», «% di raggiungimento — 100%»), rows the plan reader does not take; its
+    reader (``performa.interchange.report_text``) interprets them.
+    """
+
+    objective: str  # A1: the code of the card (and of its one operational objective)
+    position: int  # 1-based, among the card's KPIs
+    line: int  # of the KPI row
+    name: str  # the indicator's name, as the plan reader gives it
+    rows: tuple[tuple[int, str, str], ...]  # (line, label, value) of each row under it
+
+
+def read_kpi_rows(text: str) -> list[KpiRows]:
+    """Every KPI of the cards of a PIRA's text, with the rows under it, in order. Cards and
+    KPIs are found as :func:`read_pira_text` finds them; rows are not checked here."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines)
+                  if "\t" in line and _CARD_MISSION_RE.match(_clean(line.split("\t")[0]))), None)
+    if start is None:
+        raise PlanTextError(max(len(lines), 1), "fine del testo senza la tabella delle schede "
+                                                "(attesa una riga «MISSIONE - 011<TAB>…»)")
+    found: list[KpiRows] = []
+    objective, position, running_header = "", 0, False
+    for index in range(start, len(lines)):
+        no, raw = index + 1, lines[index]
+        if running_header:  # the body's name under the page's running header
+            running_header = False
+            continue
+        if _RUNNING_HEADER_RE.match(_clean(raw)):
+            running_header = True
+            continue
+        filled = [cell for cell in (_clean(c) for c in raw.split("\t")) if cell]
+        if "\t" not in raw or not filled:
+            continue
+        title = _TITLE_RE.match(" ".join(filled[2:])) if len(filled) > 2 else None
+        if _OBJECTIVE_CELL_RE.match(filled[0]) and _fold(filled[1]) == "titolo" and title:
+            objective, position = title.group(1).replace(" ", ""), 0
+            continue
+        if _fold(filled[0]) == "indicatore":
+            filled = filled[1:]
+            if not filled:
+                continue
+        kpi, value = _KPI_RE.match(filled[0]), " ".join(filled[1:])
+        if kpi and objective:
+            position += 1
+            code = f"KPI STD {kpi.group('std')}" if kpi.group("std") else ""
+            kind = (kpi.group("kind") or "").strip()
+            name = value or (f"{code} ({kind})" if kind else code)
+            found.append(KpiRows(objective, position, no, name, ()))
+        elif found and found[-1].objective == objective:
+            last = found[-1]
+            found[-1] = KpiRows(last.objective, last.position, last.line, last.name,
+                                (*last.rows, (no, filled[0], value)))
+    return found
 
 
 # --- the whole document ------------------------------------------------------------------------

@@ -48,7 +48,7 @@ from performa.plans.document import (
     VersionDoc,
 )
 
-__all__ = ["PlanTextError", "looks_like_piano", "read_plan_text"]
+__all__ = ["PlanTextError", "TableRow", "looks_like_piano", "read_plan_text", "read_table_rows"]
 
 
 class PlanTextError(ValueError):
@@ -246,6 +246,40 @@ class _Row:
     line: int
     cell: str  # first cell, whitespace-normalised: name and description run together
     indicator: IndicatorDoc
+
+
+def _row_columns(
+    cells: Sequence[str], years: Sequence[int]
+) -> tuple[str, dict[int, str], str, list[str]]:
+    """Comparator, targets by year, weight and the cells after the weight of an indicator row.
+
+    The comparator has a column of its own or is glued to the first target (``>= 600,0``), so
+    the cells after the baseline are walked rather than counted: the same walk finds the
+    weight for the plan and the columns a monitoring report adds after it.
+    """
+    rest = list(cells[4:])
+    comparator = ""
+    targets: dict[int, str] = {}
+    position = 0
+    for year in years:
+        if position >= len(rest):
+            break
+        match = _COMPARATOR_RE.match(rest[position])
+        if match and not match.group(2):
+            comparator = comparator or match.group(1)
+            position += 1
+            if position < len(rest):
+                targets[year] = rest[position]
+                position += 1
+        elif match:
+            comparator = comparator or match.group(1)
+            targets[year] = match.group(2)
+            position += 1
+        else:
+            targets[year] = rest[position]
+            position += 1
+    weight = rest[position] if position < len(rest) else ""
+    return comparator, targets, weight, rest[position + 1 :]
 
 
 # --- splitting name and description ------------------------------------------------------------
@@ -618,29 +652,7 @@ class _Reader:
         cell = _squash(cells[0])
         padded = cells + [""] * 3
         kind, unit, baseline = padded[1], padded[2], padded[3]
-        rest = cells[4:]
-        comparator = ""
-        targets: dict[int, str] = {}
-        position = 0
-        for year in years:
-            if position >= len(rest):
-                break
-            match = _COMPARATOR_RE.match(rest[position])
-            if match and not match.group(2):
-                comparator = comparator or match.group(1)
-                position += 1
-                if position < len(rest):
-                    targets[year] = rest[position]
-                    position += 1
-            elif match:
-                comparator = comparator or match.group(1)
-                targets[year] = match.group(2)
-                position += 1
-            else:
-                targets[year] = rest[position]
-                position += 1
-        weight = rest[position] if position < len(rest) else ""
-        extra = rest[position + 1 :]
+        comparator, targets, weight, extra = _row_columns(cells, years)
         indicator = IndicatorDoc(
             name=cell,
             kind=kind,
@@ -990,6 +1002,79 @@ def read_plan_text(text: str, body: str = "", year: int | None = None) -> PlanDo
         incentive_fund=fund,
         warnings=reader.warnings,
     )
+
+
+# --- the rows of the cards' tables, for reports laid out as the Piano ---------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """An indicator row of a card's table as printed, with the columns after the weight.
+
+    A monitoring report in the Piano's layout prints the cards again with columns of its own
+    after ``Peso indicatori`` (``Valore al 30/09/2022``, ``% raggiungimento``): this is what
+    its reader (``performa.interchange.report_text``) needs, the plan itself being read by
+    :func:`read_plan_text`.
+    """
+
+    card: str  # 01_01_02
+    position: int  # 1-based, in its card's table
+    line: int
+    text: str  # the first cell, whitespace-normalised: name and description run together
+    extra: tuple[str, ...]  # the cells after the weight, as printed ("" for an empty one)
+    header_line: int
+    header_extra: tuple[str, ...]  # the header's cells after «Peso indicatori»
+
+
+class _TableRowReader(_Reader):
+    """The plan reader, keeping each row's cells after the weight and its table's header."""
+
+    def __init__(self, lines: list[_Line]) -> None:
+        super().__init__(lines)
+        self.table_rows: list[TableRow] = []
+        self.header_line = 0
+        self.header_extra: tuple[str, ...] = ()
+
+    def _read_table(self, code: str, header_index: int, end: int) -> int:
+        header = self.lines[header_index]
+        cells = [cell.strip() for cell in header.text.split("\t")]
+        weight = next((i for i, c in enumerate(cells) if c.casefold().startswith("peso")), None)
+        after = cells[weight + 1 :] if weight is not None else []
+        while after and not after[-1]:
+            after.pop()
+        self.header_line, self.header_extra = header.no, tuple(after)
+        return super()._read_table(code, header_index, end)
+
+    def _read_row(
+        self, code: str, number: int, line: _Line, cells: list[str], years: list[int]
+    ) -> None:
+        super()._read_row(code, number, line, cells, years)
+        extra = tuple(_row_columns(cells, years)[3])
+        self.table_rows.append(TableRow(code, number, line.no, _squash(cells[0]), extra,
+                                        self.header_line, self.header_extra))
+
+
+def read_table_rows(text: str) -> list[TableRow]:
+    """Every indicator row of the cards of a text in the Piano's layout, in order.
+
+    Cards and tables are found as :func:`read_plan_text` finds them (the same reader runs);
+    what is not a plan at all raises :class:`PlanTextError` with the line.
+    """
+    lines = _prepare(text)
+    if not any(not line.blank for line in lines):
+        raise PlanTextError(1, "il testo è vuoto")
+    reader = _TableRowReader(lines)
+    cards = reader.find_cards()
+    if not cards:
+        raise PlanTextError(
+            lines[-1].no,
+            "fine del testo senza alcuna scheda (attese righe «Codice:» e «Titolo:» con un "
+            "codice come 01_01_02)",
+        )
+    for index, card in enumerate(cards):
+        end = cards[index + 1].start if index + 1 < len(cards) else len(lines)
+        reader.read_card(card, end)
+    return reader.table_rows
 
 
 _PIANO_CARD_RE: Final = re.compile(
