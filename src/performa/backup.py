@@ -288,6 +288,7 @@ PARTS: tuple[tuple[str, str, str], ...] = (
     ("accounts.Membership", "body_id", "body"),
     ("measures.Period", "cycle_id", "cycle"),
     ("measures.MeasuredValue", "period_id", "period"),
+    ("measures.SourceResult", "period_id", "period"),
     ("measures.Deviation", "period_id", "period"),
     ("measures.ResourceUse", "period_id", "period"),
     ("measures.PhaseCompletion", "cycle_id", "cycle"),

@@ -32,6 +32,18 @@ class MeasuredValueAdmin(SimpleHistoryAdmin):
         return False
 
 
+@admin.register(m.SourceResult)
+class SourceResultAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "period", "value_text", "achievement_text", "document", "line"]
+    list_filter = ["period__cycle__body", "period"]
+    search_fields = ["indicator__name", "document"]
+    # Written by the import of a document (performa.measures.reported); read here.
+    readonly_fields = [f.name for f in m.SourceResult._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
 @admin.register(m.Deviation)
 class DeviationAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "period", "author", "updated_at"]

@@ -150,6 +150,57 @@ class MeasuredValue(models.Model):
         return EVIDENCE_TYPES.get(extension, "application/octet-stream")
 
 
+class SourceResult(models.Model):
+    """An indicator's figures for a period as a document printed them (a monitoring report, a
+    PIRA a consuntivo), kept beside Performa's own to compare: the document's achievement, and
+    its value (for an indicator Performa computes, the only place that value is kept — the
+    value Performa scores is the measured one, ``MeasuredValue``, or its own computation).
+
+    Found by the indicator's lineage, like values, so it follows the indicator into a new plan
+    version.
+    """
+
+    period = models.ForeignKey(Period, models.CASCADE, related_name="source_results",
+                               verbose_name="rilevazione")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="source_results",
+                                  verbose_name="indicatore")
+    value_text = models.CharField("valore nel documento", max_length=60, blank=True)
+    achievement_text = models.CharField("raggiungimento nel documento (come stampato)",
+                                        max_length=30, blank=True)
+    achievement = models.FloatField("raggiungimento nel documento", null=True, blank=True)
+    document = models.CharField("documento", max_length=200)
+    line = models.PositiveIntegerField("riga del documento")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name="autore")
+    updated_at = models.DateTimeField("aggiornato il", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "risultato nel documento di origine"
+        verbose_name_plural = "risultati nei documenti di origine"
+        ordering = ["period", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "indicator"],
+                                    name="source_result_per_indicator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.achievement_text or self.value_text} ({self.document})"
+
+    def gap(self, achievement: float | None) -> float | None:
+        """Performa's ``achievement`` minus the document's, in points (None: either is n.d.)."""
+        if self.achievement is None or achievement is None:
+            return None
+        return round((achievement - self.achievement) * 100, 6)
+
+    def differs_from(self, achievement: float | None) -> bool:
+        """Whether Performa's achievement and the document's differ by more than one point
+        (documents print whole points, so rounding alone stays within one): the card flags
+        it."""
+        gap = self.gap(achievement)
+        return gap is not None and abs(gap) > 1
+
+
 class Deviation(models.Model):
     """The written explanation (scostamento) of an indicator below target at a period."""
 

@@ -32,7 +32,7 @@ from .computing import (
     scheduled,
     uses_resources,
 )
-from .models import IndicatorResult, MeasuredValue, NodeResult, Period, ResultSet
+from .models import IndicatorResult, MeasuredValue, NodeResult, Period, ResultSet, SourceResult
 from .reading import current_results
 
 DEADLINE_WARNING = timedelta(days=15)
@@ -232,3 +232,14 @@ def trend(cycle: Cycle, keys: list[str]) -> dict[str, Any]:
         "options": {"scales": {"y": {"min": 0, "max": 100,
                                      "title": {"display": True, "text": "%"}}}},
     }
+
+
+def source_results(periods: Iterable[Period],
+                   indicators: Iterable[Indicator] | None = None) -> dict[tuple[int, Any],
+                                                                          SourceResult]:
+    """The figures documents printed (``SourceResult``) by (period id, indicator lineage), for
+    the readers that show them beside Performa's: the card and the indicator list."""
+    found = SourceResult.objects.filter(period__in=list(periods)).select_related("indicator")
+    if indicators is not None:
+        found = found.filter(indicator__lineage__in=[i.lineage for i in indicators])
+    return {(s.period_id, s.indicator.lineage): s for s in found}
