@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from performa.engine.values import format_percent
+from performa.engine.values import format_number, format_percent
 from performa.measures import read_model as r
-from performa.measures.models import MeasuredValue, NodeResult, ResultSet
+from performa.measures.models import MeasuredValue, NodeResult, ResultSet, SourceResult
 from performa.measures.reach import body_for, cycle_for
 from performa.plans.models import (
     Indicator,
@@ -150,17 +150,23 @@ def card_page(request: HttpRequest, body_id: int, code: str,
     evidence = {(v.period_id, v.indicator.lineage): v for v in MeasuredValue.objects.filter(
         period__in=periods, indicator__lineage__in=[i.lineage for i in indicators],
     ).exclude(evidence="").select_related("indicator")}
+    # What an imported document printed, shown beside Performa's figure to compare.
+    sources = r.source_results(periods, indicators)
     rows = []
     for position, indicator in enumerate(indicators, 1):
         target = indicator.target_for(year)
-        cells = [(p["period"], p["results"].get(indicator.lineage),
-                  evidence.get((p["period"].pk, indicator.lineage))) for p in by_period]
+        cells = []
+        for p in by_period:
+            key = (p["period"].pk, indicator.lineage)
+            result = p["results"].get(indicator.lineage)
+            cells.append((p["period"], result, evidence.get(key),
+                          _compared(sources.get(key), result)))
         chart = {
             "type": "line",
-            "data": {"labels": [f"{period.date:%d/%m}" for period, _, _ in cells],
+            "data": {"labels": [f"{period.date:%d/%m}" for period, *_ in cells],
                      "datasets": [{"label": "valore", "spanGaps": True,
                                    "data": [_plotted(indicator, res)
-                                            for _, res, _ in cells]}]},
+                                            for _, res, *_ in cells]}]},
             "options": {"plugins": {"legend": {"display": False}}},
         }
         rows.append({"position": position, "indicator": indicator, "target": target,
@@ -171,6 +177,24 @@ def card_page(request: HttpRequest, body_id: int, code: str,
     })
     context.update(plan_context(request.user, context["cycle"], version, objective, error))
     return render(request, "web/monitoring/card.html", context)
+
+
+def _compared(source: SourceResult | None, result: Any) -> dict[str, Any] | None:
+    """A document's figures next to Performa's: its value when it differs from the one shown,
+    its achievement, and the gap in points when over one point (``SourceResult.differs_from``).
+    """
+    if source is None:
+        return None
+    achievement = result.achievement if result is not None else None
+    gap = source.gap(achievement)
+    shown = result.display if result is not None else ""
+    return {
+        "source": source,
+        "value": source.value_text if source.value_text and source.value_text != shown else "",
+        "differs": source.differs_from(achievement),
+        "gap": "" if gap is None else format_number(abs(gap), 0 if gap == round(gap) else 1),
+        "performa": format_percent(achievement),
+    }
 
 
 def _plotted(indicator: Indicator, result: Any) -> float | None:
@@ -247,6 +271,17 @@ def indicators(request: HttpRequest, body_id: int) -> HttpResponse | Any:
                lambda i: "sì" if result(i) and result(i).at_risk else "no", filter="choice"),
     ]
     period = context["period"]
+    sources = {lineage: source for (_, lineage), source
+               in r.source_results([period] if period else []).items()}
+    if sources:  # a document was imported for this period: its achievement, to compare
+
+        def source(indicator: Indicator) -> Any:
+            return sources.get(indicator.lineage)
+
+        columns.insert(8, Column(
+            "documento", "Raggiungimento nel documento",
+            lambda i: source(i).achievement if source(i) else None,
+            display=lambda i: source(i).achievement_text if source(i) else ""))
     caption = "Indicatori" + (f" alla rilevazione del {period.date:%d/%m/%Y}" if period else "")
     table = listing.table(request, items, columns, caption=caption,
                           filename=f"indicatori-{year}")
