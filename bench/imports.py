@@ -3,8 +3,9 @@
 Each document of IMPORTS is read (layout recognised, text → PlanDocument, as `performa
 import-plan` does) and stored through the database (store_plan, one transaction) into a
 throwaway database: SQLite by default, the PostgreSQL of DATABASE_URL when it is set (its
-tables are migrated first). The median of --repeat runs is printed, read and store apart;
-between runs the body is deleted, outside the timing. The target is at most 2 s a document.
+tables are migrated first). The median of --repeat runs is printed, read and store apart,
+with the queries the store sent; between runs the body (and the bodies merged into it, which
+an RPP's parts create) is deleted, outside the timing. The target is at most 2 s a document.
 
     python bench/imports.py [--repeat 5] [--seeds ../shared/seeds]
 """
@@ -17,6 +18,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 TARGET_SECONDS = 2.0
 # (label, file in the seeds folder, format of `performa import-plan --format`)
@@ -29,6 +31,23 @@ IMPORTS: list[tuple[str, str, str]] = [
 
 def seconds(value: float) -> str:
     return f"{value:.2f} s".replace(".", ",")
+
+
+class Counter:
+    """Counts the queries sent to the database (``connection.execute_wrapper``)."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.queries += 1
+        return execute(sql, params, many, context)
+
+
+def forget(body_model: Any, name: str) -> None:
+    """Delete the bench's body and the bodies merged into it (they protect it)."""
+    body_model.objects.filter(merged_into__name=name).delete()
+    body_model.objects.filter(name=name).delete()
 
 
 def main() -> None:
@@ -57,24 +76,29 @@ def main() -> None:
         body = f"Bench — {label}"
         reads, stores, totals = [], [], []
         counts: dict[str, int] = {}
+        queries = 0
         for _ in range(args.repeat):
-            Body.objects.filter(name=body).delete()
+            forget(Body, body)
             begin = time.perf_counter()
             doc = read_plan(data, fmt, body=body)
             doc.body = body
             middle = time.perf_counter()
-            counts = store_plan(doc).counts
+            sent = Counter()
+            with connection.execute_wrapper(sent):
+                counts = store_plan(doc).counts
             end = time.perf_counter()
+            queries = sent.queries
             reads.append(middle - begin)
             stores.append(end - middle)
             totals.append(end - begin)
-        Body.objects.filter(name=body).delete()
+        forget(Body, body)
         total = statistics.median(totals)
         verdict = "entro l'obiettivo" if total <= TARGET_SECONDS else "OLTRE l'obiettivo"
         figures = ", ".join(f"{what} {count}" for what, count in counts.items() if count)
         print(f"\n{label} ({name}, {len(data) // 1024} KB): {figures}")
         print(f"  lettura {seconds(statistics.median(reads))}, salvataggio "
-              f"{seconds(statistics.median(stores))}, totale {seconds(total)} — {verdict}")
+              f"{seconds(statistics.median(stores))} ({queries} query), totale {seconds(total)} "
+              f"— {verdict}")
 
 
 if __name__ == "__main__":
