@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from performa.accounts.access import SYSTEM
+from performa.measures.models import InputsRevision
 from performa.plans import models as m
 from performa.plans import store
 from performa.plans.actions import adopt, amend
@@ -63,6 +65,64 @@ def test_document_comes_back_as_stored(plan: PlanDocument) -> None:
     office = next(u for u in again.org_units if u.kind == "office")
     assert (office.name, office.parent, office.fte) == (
         "Punto Impresa Digitale", "Promozione e sviluppo economico", "2,00")
+
+
+def test_every_stored_row_has_the_history_its_save_would_give(plan: PlanDocument) -> None:
+    """A version's rows go in level by level in bulk: their history still has one «created»
+    row each, with the values stored, from the command line (no author, no reason), and a
+    card's office is a change of the card, as ``offices.add`` records it."""
+    version = store_plan(plan).version
+    for model in (m.StrategicArea, m.StrategicObjective, m.OperationalObjective, m.Indicator,
+                  m.Assignment, m.IncentiveFund, m.FundShare):
+        stored = sorted(model.objects.filter(version=version).values_list("pk", flat=True))
+        created = model.history.filter(version=version, history_type="+")  # type: ignore[attr-defined]
+        assert stored and sorted(created.values_list("id", flat=True)) == stored, model
+        assert {(r.history_user, r.history_change_reason) for r in created} == {(None, None)}
+    targets = m.Target.objects.filter(indicator__version=version)
+    assert targets.exists() and sorted(
+        m.Target.history.filter(history_type="+").values_list("id", "year", "value")  # type: ignore[attr-defined]
+    ) == sorted(targets.values_list("pk", "year", "value"))
+    indicator = m.Indicator.history.get(name="Bando PID")
+    assert (indicator.weight_text, indicator.weight) == ("25,0%", Decimal("0.2500"))
+    card = m.OperationalObjective.objects.get(version=version, code="01_01_02")
+    created, changed = card.history.order_by("history_date", "history_id")
+    assert (created.history_type, list(created.offices.all())) == ("+", [])
+    assert changed.history_type == "~"
+    assert [row.orgunit.name for row in changed.offices.all()] == ["Punto Impresa Digitale"]
+    for objective in m.OperationalObjective.objects.filter(version=version):
+        kinds = ["+", "~"] if objective.offices.exists() else ["+"]
+        assert [r.history_type for r in objective.history.order_by("history_id")] == kinds
+
+
+def test_a_new_version_s_offices_move_the_body_s_inputs_revision(plan: PlanDocument) -> None:
+    """A computation kept in memory reads the cards' offices: a new version's offices tell it
+    that it is out of date (``measures.live``), as any change of a card's offices does."""
+    body = store_plan(plan).version.cycle.body
+    before = InputsRevision.objects.get(body=body).revision
+    plan.version.status = "draft"
+    store_plan(plan)  # its units are the body's already: only the card's office is new
+    assert InputsRevision.objects.get(body=body).revision > before
+
+
+def test_a_version_is_built_in_bulk_only_as_a_fresh_draft(plan: PlanDocument) -> None:
+    """Bulk inserts skip the frozen-version check of ``save``: the store's builder creates
+    its draft itself, takes rows of that draft alone and inserts them once."""
+    adopted = store_plan(plan).version
+    with transaction.atomic():
+        draft = store._Draft(cycle=adopted.cycle, number=2)
+        assert draft.version.status == m.PlanVersion.Status.DRAFT
+        with pytest.raises(RuntimeError, match="not a row of the version being built"):
+            draft.add(m.StrategicArea(version=adopted, code="9", title="Aggiunto"))
+        same_pk = m.PlanVersion.objects.get(pk=draft.version.pk)
+        with pytest.raises(RuntimeError, match="not a row of the version being built"):
+            draft.add(m.StrategicArea(version=same_pk, code="9", title="Aggiunto"))
+        draft.add(m.StrategicArea(version=draft.version, code="9", title="Aggiunto"))
+        draft.insert()
+        with pytest.raises(RuntimeError, match="inserted once"):
+            draft.insert()
+    assert list(m.StrategicArea.objects.filter(code="9").values_list("version", flat=True)) \
+        == [draft.version.pk]
+    assert not m.StrategicArea.objects.filter(version=adopted, code="9").exists()
 
 
 def test_adopted_version_is_frozen(plan: PlanDocument) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.urls import reverse
 
 from performa.accounts.access import SYSTEM
 from performa.accounts.models import Membership, Role
@@ -113,3 +114,26 @@ def test_plan_items_and_a_deleted_item(s: Setup) -> None:
     assert status == 200
     assert "(eliminato)" in html
     assert rows(html)[0].endswith("riga di comando eliminato —")
+
+
+def test_an_amendment_started_on_the_page_names_the_planner_on_every_item(s: Setup) -> None:
+    """The draft's items are copied in bulk: each history row still names who started the
+    amendment, as the row-by-row saves of a request did."""
+    planner = s.member("pianificazione", Role.PLANNING, first="Paola", last="Pianificatrice")
+    client = Client()
+    client.force_login(planner)
+    amend = reverse("web:planning_amend", args=[s.body.pk])
+    assert client.post(amend + "?anno=2022").status_code == 302
+    draft = plans.PlanVersion.objects.get(cycle=s.version.cycle, status="draft")
+    card = plans.OperationalObjective.objects.get(version=draft, code="01_01_02")
+    status, html = s.get(planner, history_url(card))
+    assert status == 200
+    changed, created = rows(html)
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d Paola Pianificatrice modificato "
+                        r"uffici: — → Punto Impresa Digitale —", changed), changed
+    assert created.startswith(changed[:16] + " Paola Pianificatrice creato ")
+    indicator = plans.Indicator.objects.get(version=draft, name="Bando PID")
+    for item in (indicator, indicator.targets.get(), card.strategic_objective):
+        (only,) = rows(s.get(planner, history_url(item))[1])
+        assert " Paola Pianificatrice creato " in only, only
+    assert "peso: 0,25" in s.get(planner, history_url(indicator))[1]

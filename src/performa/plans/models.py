@@ -472,13 +472,18 @@ class Indicator(VersionedModel):
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
-        from .validation import parse_weight  # the printed weight is the source; keep both
+        self.read_weight()
+        super().save(*args, **kwargs)
+
+    def read_weight(self) -> None:
+        """``weight`` from ``weight_text``: the printed weight is the source; keep both. Run
+        by ``save`` and by the bulk insert of a new version, which skips ``save``."""
+        from .validation import parse_weight
 
         try:
             self.weight = parse_weight(self.weight_text)
         except ValueError:
             self.weight = None  # unreadable: the forms refuse it, an import reports it
-        super().save(*args, **kwargs)
 
     def target_for(self, year: int) -> Target | None:
         """The target set for ``year``, or None.

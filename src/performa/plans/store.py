@@ -1,7 +1,10 @@
 """A plan document into the database and back: the only place where formats meet models.
 
 Storing is all-or-nothing (one transaction) and builds the version as a draft, adopting it at
-the end when the document was adopted, so the frozen-version guard never needs a way round.
+the end when the document was adopted. The draft's rows go in level by level in bulk
+(``_Draft``): a plan of hundreds of indicators costs a few dozen queries, not thousands. Bulk
+inserts skip the frozen-version check of ``save``, which a version created as a draft in the
+same transaction, seen by nobody else yet, does not need.
 Reading back gives a document that a format writes out; export → import → export is exact.
 """
 
@@ -13,9 +16,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
+from django.db.models.signals import m2m_changed
+from simple_history.models import HistoricalRecords
 
 from performa.catalog.models import InstitutionalFunction, Mission, Programme
 from performa.engine.values import ValueParseError, format_money, format_number, parse_money
@@ -82,18 +88,21 @@ def store_plan(doc: PlanDocument, body: str = "", year: int | None = None) -> St
         body=the_body, year=cycle_year, defaults={"first_year": first, "last_year": last}
     )
     number = (cycle.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = m.PlanVersion.objects.create(
+    draft = _Draft(
         cycle=cycle, number=number, title=doc.version.title, organ=doc.version.organ,
         resolution_number=doc.version.number,
         resolution_date=_date(doc.version.date, "versione.data"),
     )
+    version = draft.version
     units = _store_units(the_body, doc)
     centres = _store_cost_centres(the_body, doc)
     _store_variables(cycle, doc, units)
-    _store_programmes(version, doc)
-    counts = _store_tree(version, doc, units, centres)
-    _store_assignments(version, doc, units)
-    _store_fund(version, doc)
+    catalog = _Catalog()
+    _store_programmes(draft, doc, catalog)
+    counts = _store_tree(draft, doc, units, centres, catalog)
+    _store_assignments(draft, doc, units)
+    _store_fund(draft, doc)
+    draft.insert()
     status = doc.version.status or m.PlanVersion.Status.ADOPTED
     if status not in m.PlanVersion.Status.values:
         raise InterchangeError("versione.stato", f"stato «{status}» sconosciuto")
@@ -121,6 +130,121 @@ def store_plan(doc: PlanDocument, body: str = "", year: int | None = None) -> St
         for name, count in stored.counts.items():
             counts[name] += count
     return Stored(version, findings, counts)
+
+
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+class _Draft:
+    """A new version's rows, kept in memory while the document is checked and then inserted
+    level by level in bulk, each level with its history rows.
+
+    One query per row (and one more for the frozen-version check of each ``save``) made the
+    seeds' imports take seconds. Bulk inserts skip ``VersionedModel.save`` and its check, which
+    is safe only for a version nobody else can see or adopt: so a draft creates its version
+    itself, as a draft, inside the store's transaction, takes rows of that version alone and
+    inserts once, before the store sets the version's status. Nothing outside this module
+    makes one; every other write keeps the guard.
+    """
+
+    # Parents before children, so each child reads its parent's id.
+    LEVELS: tuple[type[models.Model], ...] = (
+        m.PlanProgramme, m.StrategicArea, m.StrategicObjective, m.OperationalObjective,
+        m.Action, m.Phase, m.Indicator, m.Target, m.Assignment, m.IncentiveFund, m.FundShare,
+    )
+
+    def __init__(self, **fields: object) -> None:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("a version is built inside the store's transaction")
+        self.version = m.PlanVersion.objects.create(status=m.PlanVersion.Status.DRAFT,
+                                                    **fields)
+        self.rows: dict[type[models.Model], list[models.Model]] = {}
+        self.offices: list[tuple[m.OperationalObjective, m.OrgUnit]] = []
+        self.inserted = False
+
+    def add(self, row: _Row) -> _Row:
+        owner = row.indicator if isinstance(row, m.Target) else row
+        if type(row) not in self.LEVELS or owner.version is not self.version:  # type: ignore[attr-defined]
+            raise RuntimeError(f"{row!r} is not a row of the version being built")
+        self.rows.setdefault(type(row), []).append(row)
+        return row
+
+    def of(self, model: type[_Row]) -> list[_Row]:
+        """The rows of ``model`` added so far, in the order they were added."""
+        return self.rows.get(model, [])  # type: ignore[return-value]
+
+    def insert(self) -> None:
+        """Every row and its history: the history rows carry the author and reason a save
+        would have given them (the request's user; none from the command line)."""
+        if self.inserted or self.version.status != m.PlanVersion.Status.DRAFT:
+            raise RuntimeError("a draft is inserted once, before its version changes status")
+        self.inserted = True
+        for model in self.LEVELS:
+            rows = self.of(model)
+            if rows:
+                model._default_manager.bulk_create(rows)
+                model.history.bulk_history_create(  # type: ignore[attr-defined]
+                    rows, default_change_reason=None)
+        self._insert_offices()
+
+    def _insert_offices(self) -> None:
+        """The objectives' offices as ``offices.add`` records them: a "modified" history row
+        of the objective listing the office, and one ``m2m_changed`` so that its listeners
+        (the body's inputs revision of measuring) learn the offices moved."""
+        if not self.offices:
+            return
+        objective_model = m.OperationalObjective
+        through = objective_model.offices.through
+        links = through.objects.bulk_create([
+            through(operationalobjective=objective, orgunit=office)
+            for objective, office in self.offices
+        ])
+        changed = objective_model.history.bulk_history_create(  # type: ignore[attr-defined]
+            [objective for objective, _ in self.offices], update=True,
+            default_change_reason=None)
+        listed = HistoricalRecords.m2m_models[objective_model._meta.get_field("offices")]
+        listed.objects.bulk_create([
+            listed(id=link.pk, history=record, operationalobjective=link.operationalobjective,
+                   orgunit=link.orgunit)
+            for link, record in zip(links, changed, strict=True)
+        ])
+        objective, office = self.offices[0]
+        # Its history row is written above, with the others'.
+        objective.skip_history_when_saving = True  # type: ignore[attr-defined]
+        try:
+            m2m_changed.send(sender=through, instance=objective, action="post_add",
+                             reverse=False, model=m.OrgUnit, pk_set={office.pk},
+                             using=links[0]._state.db)
+        finally:
+            del objective.skip_history_when_saving  # type: ignore[attr-defined]
+
+
+class _Catalog:
+    """Missions, programmes and functions, read once for a whole document instead of up to
+    three queries per objective; the refusals are those of a lookup in the database."""
+
+    def __init__(self) -> None:
+        self._missions: dict[str, Mission] | None = None
+        self._programmes: dict[tuple[str, str], Programme] = {}
+        self._functions: dict[str, InstitutionalFunction] | None = None
+
+    def mission(self, code: str) -> Mission | None:
+        if self._missions is None:
+            self._missions = {mission.code: mission for mission in Mission.objects.all()}
+            self._programmes = {
+                (programme.mission.code, programme.code): programme
+                for programme in Programme.objects.select_related("mission")
+            }
+        return self._missions.get(code)
+
+    def programme(self, mission: str, code: str) -> Programme | None:
+        self.mission(mission)
+        return self._programmes.get((mission, code))
+
+    def function(self, code: str) -> InstitutionalFunction | None:
+        if self._functions is None:
+            self._functions = {f.code: f for f in InstitutionalFunction.objects.all()}
+        return self._functions.get(code)
 
 
 def _store_labels(body: m.Body, doc: PlanDocument) -> None:
@@ -186,18 +310,18 @@ def _store_cost_centres(body: m.Body, doc: PlanDocument) -> dict[str, m.CostCent
     return centres
 
 
-def _store_programmes(version: m.PlanVersion, doc: PlanDocument) -> None:
+def _store_programmes(draft: _Draft, doc: PlanDocument, catalog: _Catalog) -> None:
     for order, programme in enumerate(doc.programmes):
         where = f"programma {programme.mission}.{programme.programme}"
-        found = _programme(programme.mission, programme.programme, where)
+        found = _programme(catalog, programme.mission, programme.programme, where)
         if found is None:
             raise InterchangeError(where, "indicare missione e programma")
-        m.PlanProgramme.objects.create(
-            version=version, order=order, programme=found, title=programme.title,
+        draft.add(m.PlanProgramme(
+            version=draft.version, order=order, programme=found, title=programme.title,
             narrative=programme.narrative, stakeholders=programme.stakeholders,
             benefits=programme.benefits,
             classified_by=_classified_by(programme.classified_by, where),
-        )
+        ))
 
 
 def _store_variables(
@@ -213,20 +337,21 @@ def _store_variables(
 
 
 def _store_tree(
-    version: m.PlanVersion, doc: PlanDocument, units: dict[tuple[str, str], m.OrgUnit],
-    centres: dict[str, m.CostCentre],
+    draft: _Draft, doc: PlanDocument, units: dict[tuple[str, str], m.OrgUnit],
+    centres: dict[str, m.CostCentre], catalog: _Catalog,
 ) -> dict[str, int]:
-    """Store the tree; ``order`` runs through the whole version level by level, so a plain
+    """Build the tree; ``order`` runs through the whole version level by level, so a plain
     ``order_by("order")`` lists any level in document order."""
     counts = {"ambiti": 0, "obiettivi strategici": 0, "obiettivi operativi": 0, "indicatori": 0,
               "azioni": 0, "fasi": 0}
+    version = draft.version
     for area_doc in doc.areas:
-        area = m.StrategicArea.objects.create(version=version, order=counts["ambiti"],
-                                              code=area_doc.code, title=area_doc.title)
+        area = draft.add(m.StrategicArea(version=version, order=counts["ambiti"],
+                                         code=area_doc.code, title=area_doc.title))
         counts["ambiti"] += 1
         for so_doc in area_doc.objectives:
             where = f"obiettivo strategico {so_doc.code}"
-            so = m.StrategicObjective.objects.create(
+            so = draft.add(m.StrategicObjective(
                 version=version, order=counts["obiettivi strategici"], area=area,
                 code=so_doc.code, title=so_doc.title, common_objective=so_doc.common_objective,
                 perspective=so_doc.perspective,
@@ -236,28 +361,29 @@ def _store_tree(
                 responsible_centre=so_doc.responsible_centre, resources=so_doc.resources,
                 resources_amount=parse_money(so_doc.resources, strict=False),
                 related=so_doc.related,
-                **_classification(so_doc.mission, so_doc.programme, where),
-                **_function(so_doc),
-            )
+                **_classification(catalog, so_doc.mission, so_doc.programme, where),
+                **_function(catalog, so_doc),
+            ))
             counts["obiettivi strategici"] += 1
-            counts["fasi"] = _store_phases(version, so_doc.phases, counts["fasi"], where,
+            counts["fasi"] = _store_phases(draft, so_doc.phases, counts["fasi"], where,
                                            strategic_objective=so)
             for op_doc in so_doc.operational:
-                _store_operational(version, so, op_doc, units, centres, counts)
+                _store_operational(draft, so, op_doc, units, centres, catalog, counts)
     return counts
 
 
-def _programme(mission: str, programme: str, where: str) -> Programme | None:
+def _programme(catalog: _Catalog, mission: str, programme: str,
+               where: str) -> Programme | None:
     if not mission:
         if programme:
             raise InterchangeError(f"{where}.missione", "un programma richiede la missione")
         return None
-    if not Mission.objects.filter(code=mission).exists():
+    if catalog.mission(mission) is None:
         raise InterchangeError(f"{where}.missione",
                                f"missione «{mission}» non presente nel catalogo")
     if not programme:
         return None
-    found = Programme.objects.filter(mission__code=mission, code=programme).first()
+    found = catalog.programme(mission, programme)
     if found is None:
         raise InterchangeError(f"{where}.programma",
                                f"programma «{programme}» della missione {mission} "
@@ -265,19 +391,20 @@ def _programme(mission: str, programme: str, where: str) -> Programme | None:
     return found
 
 
-def _classification(mission: str, programme: str, where: str) -> dict[str, object]:
+def _classification(catalog: _Catalog, mission: str, programme: str,
+                    where: str) -> dict[str, object]:
     """Mission and programme checked against the catalogue (DM 27/03/2013)."""
-    found_programme = _programme(mission, programme, where)
+    found_programme = _programme(catalog, mission, programme, where)
     return {
-        "mission": Mission.objects.filter(code=mission).first() if mission else None,
+        "mission": catalog.mission(mission) if mission else None,
         "programme": found_programme,
     }
 
 
-def _function(so: StrategicObjectiveDoc) -> dict[str, object]:
+def _function(catalog: _Catalog, so: StrategicObjectiveDoc) -> dict[str, object]:
     if not so.function:
         return {}
-    function = InstitutionalFunction.objects.filter(code=so.function).first()
+    function = catalog.function(so.function)
     if function is None:
         raise InterchangeError(f"obiettivo strategico {so.code}.funzione",
                                f"funzione «{so.function}» sconosciuta (A, B, C o D)")
@@ -292,8 +419,7 @@ def _classified_by(text: str, where: str) -> str:
 
 
 def _store_phases(
-    version: m.PlanVersion, phases: list[PhaseDoc], order: int, where: str,
-    **objective: object,
+    draft: _Draft, phases: list[PhaseDoc], order: int, where: str, **objective: object,
 ) -> int:
     for position, phase in enumerate(phases):
         here = f"{where}, fase {position + 1}"
@@ -302,16 +428,16 @@ def _store_phases(
         if phase.first_year > phase.last_year:
             raise InterchangeError(here, f"l'anno di inizio {phase.first_year} viene dopo "
                                          f"quello di fine {phase.last_year}")
-        m.Phase.objects.create(version=version, order=order, title=phase.title,
-                               first_year=phase.first_year, last_year=phase.last_year,
-                               milestone=_date(phase.milestone, f"{here}.milestone"),
-                               **objective)
+        draft.add(m.Phase(version=draft.version, order=order, title=phase.title,
+                          first_year=phase.first_year, last_year=phase.last_year,
+                          milestone=_date(phase.milestone, f"{here}.milestone"),
+                          **objective))
         order += 1
     return order
 
 
 def _store_actions(
-    version: m.PlanVersion, objective: m.OperationalObjective, actions: list[ActionDoc],
+    draft: _Draft, objective: m.OperationalObjective, actions: list[ActionDoc],
     order: int, units: dict[tuple[str, str], m.OrgUnit], centres: dict[str, m.CostCentre],
 ) -> int:
     for action in actions:
@@ -326,34 +452,37 @@ def _store_actions(
             if office is None:
                 raise InterchangeError(f"{where}.ufficio",
                                        f"ufficio «{action.office}» non elencato")
-        m.Action.objects.create(
-            version=version, order=order, operational_objective=objective, code=action.code,
-            title=action.title, activity=action.activity, description=action.description,
+        draft.add(m.Action(
+            version=draft.version, order=order, operational_objective=objective,
+            code=action.code, title=action.title, activity=action.activity,
+            description=action.description,
             cost_centre=centres.get(action.cost_centre) if action.cost_centre else None,
             office=office,
             costs=_amount(action.costs, f"{where}.oneri"),
             revenues=_amount(action.revenues, f"{where}.ricavi"),
             contributions=_amount(action.contributions, f"{where}.contributi"),
             investments=_amount(action.investments, f"{where}.investimenti"),
-        )
+        ))
         order += 1
     return order
 
 
 def _store_operational(
-    version: m.PlanVersion,
+    draft: _Draft,
     so: m.StrategicObjective,
     op: OperationalObjectiveDoc,
     units: dict[tuple[str, str], m.OrgUnit],
     centres: dict[str, m.CostCentre],
+    catalog: _Catalog,
     counts: dict[str, int],
 ) -> None:
-    """Store one operational objective with its indicators, actions and phases, moving the
+    """Build one operational objective with its indicators, actions and phases, moving the
     running ``counts`` (which give each row its place in the version)."""
+    version = draft.version
     area = units.get(("area", _key(op.area)))
     office = units.get(("office", _key(op.office)))
     first_indicator = counts["indicatori"]
-    objective = m.OperationalObjective.objects.create(
+    objective = draft.add(m.OperationalObjective(
         version=version, order=counts["obiettivi operativi"], strategic_objective=so,
         code=op.code, title=op.title,
         description=op.description, expected_impact=op.expected_impact,
@@ -361,20 +490,20 @@ def _store_operational(
         area=area, area_text=op.area, office_text=op.office,
         transversal=op.transversal or _key(op.area) == TRANSVERSAL,
         common_objective=op.common_objective,
-        **_classification(op.mission, op.programme, f"obiettivo operativo {op.code}"),
-    )
+        **_classification(catalog, op.mission, op.programme, f"obiettivo operativo {op.code}"),
+    ))
     counts["obiettivi operativi"] += 1
     counts["indicatori"] += len(op.indicators)
-    counts["azioni"] = _store_actions(version, objective, op.actions, counts["azioni"], units,
+    counts["azioni"] = _store_actions(draft, objective, op.actions, counts["azioni"], units,
                                       centres)
-    counts["fasi"] = _store_phases(version, op.phases, counts["fasi"],
+    counts["fasi"] = _store_phases(draft, op.phases, counts["fasi"],
                                    f"obiettivo operativo {op.code}",
                                    operational_objective=objective)
     if office is not None:
-        objective.offices.add(office)
+        draft.offices.append((objective, office))
     for position, ind in enumerate(op.indicators):
         where = f"{op.code}, indicatore {position + 1}"
-        indicator = m.Indicator.objects.create(
+        indicator = draft.add(m.Indicator(
             version=version, order=first_indicator + position, operational_objective=objective,
             code=ind.code,
             name=ind.name, description=ind.description, formula=ind.formula, kind=ind.kind,
@@ -383,33 +512,31 @@ def _store_operational(
             office=units.get(("office", _key(ind.office))) if ind.office else None,
             lineage=_lineage(ind.key, where), accumulation=_accumulation(ind, where),
             measured_at=ind.measured_at, published=ind.published,
-        )
+        ))
+        indicator.read_weight()  # as its save() would
         for year, text in sorted(ind.targets.items()):
             if len(text) > 60:
                 raise InterchangeError(f"{where}.target {year}", "testo oltre 60 caratteri")
-            m.Target.objects.create(indicator=indicator, year=year,
-                                    comparator=ind.comparator, value=text)
+            draft.add(m.Target(indicator=indicator, year=year, comparator=ind.comparator,
+                               value=text))
 
 
 def _store_assignments(
-    version: m.PlanVersion, doc: PlanDocument, units: dict[tuple[str, str], m.OrgUnit]
+    draft: _Draft, doc: PlanDocument, units: dict[tuple[str, str], m.OrgUnit]
 ) -> None:
-    by_title = {
-        _key(o.title): o
-        for o in m.OperationalObjective.objects.filter(version=version)
-    }
+    by_title = {_key(o.title): o for o in draft.of(m.OperationalObjective)}
     order = 0
     for assignment in doc.assignments:
         area = units[("area", _key(assignment.area))]
         for title in assignment.objectives:
-            m.Assignment.objects.create(
-                version=version, order=order, area=area, objective_title=title,
+            draft.add(m.Assignment(
+                version=draft.version, order=order, area=area, objective_title=title,
                 operational_objective=by_title.get(_key(title)),
-            )
+            ))
             order += 1
 
 
-def _store_fund(version: m.PlanVersion, doc: PlanDocument) -> None:
+def _store_fund(draft: _Draft, doc: PlanDocument) -> None:
     fund_doc = doc.incentive_fund
     if not fund_doc.total and not fund_doc.shares:
         return
@@ -417,9 +544,9 @@ def _store_fund(version: m.PlanVersion, doc: PlanDocument) -> None:
     shares = [(s, parse_money(s.amount, strict=False)) for s in fund_doc.shares]
     if total is None:
         total = sum((amount or Decimal(0) for _, amount in shares), Decimal(0))
-    fund = m.IncentiveFund.objects.create(version=version, total=total,
-                                          description=fund_doc.description)
-    objectives = {so.code: so for so in m.StrategicObjective.objects.filter(version=version)}
+    fund = draft.add(m.IncentiveFund(version=draft.version, total=total,
+                                     description=fund_doc.description))
+    objectives = {so.code: so for so in draft.of(m.StrategicObjective)}
     for order, (share, amount) in enumerate(shares):
         target = objectives.get(share.strategic_objective)
         if target is None:
@@ -429,8 +556,8 @@ def _store_fund(version: m.PlanVersion, doc: PlanDocument) -> None:
         if amount is None:
             raise InterchangeError(f"fondo.quota {order + 1}",
                                    f"importo «{share.amount}» non leggibile")
-        m.FundShare.objects.create(version=version, order=order, fund=fund,
-                                   strategic_objective=target, amount=amount)
+        draft.add(m.FundShare(version=draft.version, order=order, fund=fund,
+                              strategic_objective=target, amount=amount))
 
 
 # -- reading back -----------------------------------------------------------------------
