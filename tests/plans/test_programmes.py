@@ -160,3 +160,30 @@ def test_a_phase_year_of_two_digits_is_refused_in_json(plan: PlanDocument) -> No
     text = dump_json(_enrich(plan)).replace('"first_year": 2022', '"first_year": 22', 1)
     with pytest.raises(InterchangeError, match="anno 22 non valido"):
         load_json(text)
+
+
+def test_bulk_writes_are_refused_on_an_adopted_version(plan: PlanDocument) -> None:
+    from performa.plans.models import FrozenVersionError
+
+    version = store_plan(_enrich(plan)).version  # adopted
+    card = m.OperationalObjective.objects.filter(version=version).last()
+    with pytest.raises(FrozenVersionError):
+        m.Action.objects.bulk_create([m.Action(version=version, operational_objective=card,
+                                               code="X1", title="Di straforo")])
+    actions = list(m.Action.objects.filter(version=version))
+    for action in actions:
+        action.costs = Decimal(1)
+    with pytest.raises(FrozenVersionError):
+        m.Action.objects.bulk_update(actions, ["costs"])
+    assert not m.Action.objects.filter(code="X1").exists()
+    assert m.Action.objects.get(version=version, code="1B010301").costs == Decimal("40000.00")
+
+
+def test_two_indicators_with_the_same_key_are_refused_by_name(plan: PlanDocument) -> None:
+    key = "7a0f4d4e-8f0c-4a57-9b52-1b7e0f6a0c11"
+    first, second = plan.indicators()[:2]
+    first.key = second.key = key
+    with pytest.raises(InterchangeError) as caught:
+        store_plan(plan)
+    assert caught.value.location == f"indicatore con chiave {key}"
+    assert not m.Body.objects.filter(name=plan.body).exists()

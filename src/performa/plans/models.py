@@ -9,7 +9,9 @@ amendment starts a new draft copied from it (``actions.amend``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -197,6 +199,25 @@ class VersionedQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         self._refuse_frozen()
         return super().delete()
+
+    def _refuse_frozen_rows(self, rows: Iterable[VersionedModel]) -> None:
+        versions = {row.version_id for row in rows}
+        if PlanVersion.objects.filter(pk__in=versions).exclude(
+            status=PlanVersion.Status.DRAFT
+        ).exists():
+            raise FrozenVersionError()
+
+    def bulk_create(self, objs: Iterable[VersionedModel], *args: Any,  # type: ignore[override]
+                    **kwargs: Any) -> list[VersionedModel]:
+        rows = list(objs)
+        self._refuse_frozen_rows(rows)
+        return super().bulk_create(rows, *args, **kwargs)
+
+    def bulk_update(self, objs: Iterable[VersionedModel], *args: Any,  # type: ignore[override]
+                    **kwargs: Any) -> int:
+        rows = list(objs)
+        self._refuse_frozen_rows(rows)
+        return super().bulk_update(rows, *args, **kwargs)
 
 
 class VersionedModel(models.Model):

@@ -233,6 +233,7 @@ def _duplicate_codes(doc: PlanDocument) -> list[Finding]:
         "azione": [action.code for action in doc.actions()],
         "programma": [f"{p.mission}.{p.programme}" for p in doc.programmes],
         "centro di costo": [c.code for c in doc.cost_centres],
+        "indicatore con chiave": [i.key for i in doc.indicators() if i.key],
     }
     return [
         Finding(FindingCode.DUPLICATE_CODE, f"{level} {code}",
