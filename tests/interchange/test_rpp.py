@@ -412,6 +412,11 @@ def test_stored_as_the_merged_body_with_the_legacy_bodies_and_read_back(
 
     massa = m.Body.objects.get(name=LEGACY[1])
     assert m.Indicator.objects.filter(version__cycle__body=massa).exclude(code="").count() == 20
+    # The 17 coded with a national catalogue code are linked to the catalogue's indicator.
+    linked = m.Indicator.objects.filter(version__cycle__body=massa, catalog__isnull=False)
+    assert linked.count() == 17
+    digital = linked.get(code="OC_TD_01")
+    assert digital.catalog is not None and digital.catalog.code == "OC_TD_01"
     assert m.PlanProgramme.objects.filter(version__cycle__body=massa).count() == 4
 
     back = plan_with_parts(stored.version)

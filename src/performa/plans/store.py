@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.db.models.signals import m2m_changed
 from simple_history.models import HistoricalRecords
 
-from performa.catalog.models import InstitutionalFunction, Mission, Programme
+from performa.catalog.models import CatalogIndicator, InstitutionalFunction, Mission, Programme
 from performa.engine.values import ValueParseError, format_money, format_number, parse_money
 from performa.engine.values import parse_value as parse_engine_value
 from performa.plans import models as m
@@ -227,6 +227,7 @@ class _Catalog:
         self._missions: dict[str, Mission] | None = None
         self._programmes: dict[tuple[str, str], Programme] = {}
         self._functions: dict[str, InstitutionalFunction] | None = None
+        self._indicators: dict[str, CatalogIndicator] | None = None
 
     def mission(self, code: str) -> Mission | None:
         if self._missions is None:
@@ -245,6 +246,15 @@ class _Catalog:
         if self._functions is None:
             self._functions = {f.code: f for f in InstitutionalFunction.objects.all()}
         return self._functions.get(code)
+
+    def indicator(self, code: str) -> CatalogIndicator | None:
+        """The national catalogue's indicator a plan's indicator code names («OC_TD_01»,
+        «EC05.1», «DFP 1.3»), compared without case or spacing differences."""
+        if not code:
+            return None
+        if self._indicators is None:
+            self._indicators = {_key(i.code): i for i in CatalogIndicator.objects.all()}
+        return self._indicators.get(_key(code))
 
 
 def _store_labels(body: m.Body, doc: PlanDocument) -> None:
@@ -505,7 +515,7 @@ def _store_operational(
         where = f"{op.code}, indicatore {position + 1}"
         indicator = draft.add(m.Indicator(
             version=version, order=first_indicator + position, operational_objective=objective,
-            code=ind.code,
+            code=ind.code, catalog=catalog.indicator(ind.code),
             name=ind.name, description=ind.description, formula=ind.formula, kind=ind.kind,
             unit=ind.unit, source=ind.source, comparator=ind.comparator,
             baseline=ind.baseline, weight_text=ind.weight,
