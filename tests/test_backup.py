@@ -116,6 +116,12 @@ def _changes() -> tuple[int, str]:
         BudgetLine("BD", "B7", "Funzionamento", 2022, "preventivo", Decimal("12500.50"),
                    cost_centre="BK01"),
     ]), "bilancio di prova")
+    from performa.budget.context import store_context
+    from performa.budget.context_document import Cell, Table
+
+    store_context(planner, body, 2022, [Table(
+        "Personale per categoria", "1. ANALISI DEL CONTESTO", "Categorie", 1746, ["Anno 2021"],
+        [Cell(1, 1, "Categoria D", "Anno 2021", "10", Decimal("10"))])], "contesto di prova")
     return entered.value.pk, entered.value.evidence.name
 
 
@@ -296,6 +302,7 @@ def test_round_trip_into_an_empty_instance(demo: Demo, tmp_path: Path,
                     for n in NodeResult.objects.all()}
     assert before["measures.HistoricalMeasuredValue"]
     assert len(before["budget.BudgetEntry"]) == len(before["budget.HistoricalBudgetEntry"]) == 2
+    assert len(before["budget.ContextCell"]) == len(before["budget.HistoricalContextCell"]) == 1
 
     empty_instance(demo)
     settings.MEDIA_ROOT = str(tmp_path / "new-instance-media")  # a new instance's own files

@@ -251,6 +251,7 @@ def _owned_ids(model: Any, field_name: str, ids: Ids) -> Ids:
 
 
 def _levels(body: Any) -> dict[str, Ids]:
+    from performa.budget.models import ContextTable
     from performa.measures.models import Period, ResultSet
     from performa.plans.models import Cycle, Indicator, PlanVersion
 
@@ -260,6 +261,7 @@ def _levels(body: Any) -> dict[str, Ids]:
     ids["indicator"] = _owned_ids(Indicator, "version_id", ids["version"])
     ids["period"] = _owned_ids(Period, "cycle_id", ids["cycle"])
     ids["result_set"] = _owned_ids(ResultSet, "period_id", ids["period"])
+    ids["context_table"] = _owned_ids(ContextTable, "body_id", ids["body"])
     return ids
 
 
@@ -285,6 +287,8 @@ PARTS: tuple[tuple[str, str, str], ...] = (
     ("plans.IncentiveFund", "version_id", "version"),
     ("plans.FundShare", "version_id", "version"),
     ("budget.BudgetEntry", "body_id", "body"),
+    ("budget.ContextTable", "body_id", "body"),
+    ("budget.ContextCell", "table_id", "context_table"),
     ("accounts.Membership", "body_id", "body"),
     ("measures.Period", "cycle_id", "cycle"),
     ("measures.MeasuredValue", "period_id", "period"),

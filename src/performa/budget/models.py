@@ -66,3 +66,55 @@ class BudgetEntry(models.Model):
         if self.cost_centre_id and self.cost_centre.body_id != self.body_id:
             raise ValidationError({"cost_centre": "Il centro di costo deve essere dello "
                                                   "stesso ente."})
+
+
+class ContextTable(models.Model):
+    """A table of the «analisi del contesto» a document prints (territory, staff by function,
+    category, age …), kept as printed: the pages show it beside the budget, and its figures
+    are the body's own, like the budget's, not a plan version's."""
+
+    body = models.ForeignKey(Body, models.CASCADE, related_name="context_tables",
+                             verbose_name="ente")
+    year = models.PositiveSmallIntegerField("anno del documento")
+    position = models.PositiveSmallIntegerField("ordine")
+    title = models.CharField("titolo", max_length=200)
+    chapter = models.CharField("capitolo", max_length=200)
+    heading = models.CharField("intestazione delle righe", max_length=200)
+    line = models.PositiveIntegerField("riga del documento")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "tabella di contesto"
+        verbose_name_plural = "tabelle di contesto"
+        ordering = ["body", "-year", "position"]
+        constraints = [models.UniqueConstraint(fields=["body", "year", "position"],
+                                               name="context_table_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+
+class ContextCell(models.Model):
+    """One printed cell: its text as printed and, when the text is a plain number or
+    percent, the number (percents as fractions, as ``performa.engine.values`` reads them)."""
+
+    table = models.ForeignKey(ContextTable, models.CASCADE, related_name="cells",
+                              verbose_name="tabella")
+    row = models.PositiveSmallIntegerField("riga")
+    column = models.PositiveSmallIntegerField("colonna")
+    row_label = models.CharField("etichetta della riga", max_length=300)
+    column_label = models.CharField("etichetta della colonna", max_length=200)
+    text = models.CharField("testo", max_length=300)
+    number = models.DecimalField("numero", max_digits=24, decimal_places=8, null=True,
+                                 blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "cella di contesto"
+        verbose_name_plural = "celle di contesto"
+        ordering = ["table", "row", "column"]
+        constraints = [models.UniqueConstraint(fields=["table", "row", "column"],
+                                               name="context_cell_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.row_label} / {self.column_label}: {self.text}"

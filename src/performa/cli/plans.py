@@ -166,7 +166,7 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
         values = load_demo_measures(version.cycle)
         print(f"Rilevazioni 30/06 e 30/09 con {values} valori inventati (dati dimostrativi).")
     if demo and demo.budget_body:
-        _demo_budget(data, demo.budget_body)
+        _demo_budget(data, demo.budget_body, demo.year)
     if demo:
         password, users = create_demo_users(version.cycle.body, DEMO_ACCOUNTS[demo.users],
                                             password)
@@ -175,18 +175,23 @@ def _import(data: bytes, fmt: str, body: str, year: int | None, name: str,
     return 0
 
 
-def _demo_budget(data: bytes, body_name: str) -> None:
-    """The budget tables a demo document prints, stored for the body they belong to."""
+def _demo_budget(data: bytes, body_name: str, year: int) -> None:
+    """The budget and context tables a demo document prints, stored for their body."""
     from performa.accounts.access import SYSTEM
+    from performa.budget.context import store_context
     from performa.budget.store import store_budget
     from performa.cli.budget import read_budget
+    from performa.interchange.context_text import read_context_text
     from performa.plans.models import Body
 
     doc = read_budget(data, "text")
-    stored = store_budget(SYSTEM, Body.objects.get(name=body_name), doc,
-                          "bilancio del documento dimostrativo")
+    body = Body.objects.get(name=body_name)
+    stored = store_budget(SYSTEM, body, doc, "bilancio del documento dimostrativo")
     counts = ", ".join(f"{what} {count}" for what, count in stored.counts.items())
     print(f"Bilancio di {body_name}: {counts}.")
+    tables = read_context_text(data.decode("utf-8"))
+    store_context(SYSTEM, body, year, tables, "contesto del documento dimostrativo")
+    print(f"Contesto di {body_name}: {len(tables)} tabelle.")
 
 
 def _run_export(args: argparse.Namespace) -> int:
