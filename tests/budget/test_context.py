@@ -128,6 +128,13 @@ def test_a_malformed_copy_is_refused_naming_the_line_and_nothing_is_stored() -> 
     with pytest.raises(BudgetError, match=f"Riga {where + 1}: la tabella «Personale per "
                                           "funzioni istituzionali» ha 9 colonne, la riga 7"):
         read_context_text("\n".join(lines))
+    # A renamed header with the same columns as the table before it is not taken as a row.
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    where = next(i for i, line in enumerate(lines) if line.startswith("Sesso\t"))
+    lines[where] = lines[where].replace("Sesso", "Genere", 1)
+    with pytest.raises(BudgetError, match=f"Riga {where + 1}: attesa la tabella «Personale per "
+                                          "sesso», intestata «Sesso», trovato «Genere»"):
+        read_context_text("\n".join(lines))
     assert not ContextTable.objects.exists() and not ContextCell.objects.exists()
 
 

@@ -63,7 +63,7 @@ def _number(text: str) -> Decimal | None:
 def _blocks(lines: list[str], start: int, end: int) -> list[list[tuple[int, list[str]]]]:
     """Runs of tab-separated lines: blank lines inside a run do not break it (the print splits
     tables across pages), a header of :data:`LAYOUT` starts a new one (tables follow each other
-    with only a blank line between)."""
+    with only a blank line between), and so does a line repeating the current header's columns."""
     headers = {first for first, _ in LAYOUT} | _SKIPPED
     blocks: list[list[tuple[int, list[str]]]] = []
     current: list[tuple[int, list[str]]] = []
@@ -71,7 +71,11 @@ def _blocks(lines: list[str], start: int, end: int) -> list[list[tuple[int, list
         text = lines[index].rstrip("\r\n")
         if "\t" in text:
             cells = [_TAG_RE.sub("", c).strip() for c in text.split("\t")]
-            if cells[0] in headers and current:
+            # A line printing the current header's columns again is a header too: a table
+            # whose first header cell was renamed is then refused at its own line.
+            repeated = bool(current) and [c.replace(" ", "") for c in cells[1:]] == [
+                c.replace(" ", "") for c in current[0][1][1:]]
+            if (cells[0] in headers or repeated) and current:
                 blocks.append(current)
                 current = []
             current.append((index + 1, cells))
