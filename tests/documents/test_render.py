@@ -348,6 +348,41 @@ def test_wide_tables_go_landscape(tmp_path: Path) -> None:
     assert "841.89 x 595.276 pts (A4)" in info  # landscape
 
 
+def test_a_builder_may_ask_for_landscape(tmp_path: Path) -> None:
+    doc = Document("rpp", Cover(BODY, "RPP"), [Table(["Codice", "Oneri"], [["1B010301", "0"]])],
+                   landscape=True)
+    path = tmp_path / "rpp.pdf"
+    path.write_bytes(render(doc, "pdf"))
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                          text=True).stdout
+    assert "841.89 x 595.276 pts (A4)" in info
+
+
+FIGURES = ["€ 2.314.115,97", "-1.004.659,40", "30/11/2022", "03_01_08", ">= 6.000.000",
+           "≥ 8.934.921", "1B010301", "OC_TD_01"]
+
+
+def test_figures_are_never_split_across_lines(tmp_path: Path) -> None:
+    """Columns narrower than the figures they hold (a portrait page of nine): each amount,
+    date, code and target still reads whole on one line of the PDF's text, in a cell of its
+    own and amid words."""
+    header = [f"Col. {n}" for n in range(len(FIGURES) + 1)]
+    rows = [[*FIGURES, "testo"], [*(f"({figure})" for figure in FIGURES), "fine"]]
+    sentence = ("Il calcolo: " + " più ".join(FIGURES) + ".") * 3
+    doc = Document("rpp", Cover(BODY, "Cifre"), [
+        Table(header, rows, widths=[1] * len(header)),
+        KeyValues([("Calcolo", sentence)]),
+        Table(["Voce", "Calcolo"], [["Indice", sentence]], widths=[5, 1]),
+    ])
+    path = tmp_path / "cifre.pdf"
+    path.write_bytes(render(doc, "pdf"))
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    for figure in FIGURES:
+        # twice in the first table, three times in each sentence
+        assert text.count(figure) == 2 + 3 + 3, (figure, text)
+
+
 def test_poppler_is_installed() -> None:
     # scripts/ensure-apt.sh installs it: without it the PDF tests above cannot read back.
     assert shutil.which("pdftotext") and shutil.which("pdftoppm")

@@ -71,6 +71,9 @@ class Document:
     cover: Cover
     blocks: list[Block] = field(default_factory=list)
     demo: bool = False  # built from invented values: every rendering says so
+    # Paged renderings on a landscape page whatever the tables (the RPP's action tables:
+    # nine columns, four of them amounts that must not wrap).
+    landscape: bool = False
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

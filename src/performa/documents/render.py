@@ -67,9 +67,14 @@ _CHAMBER = re.compile(
 )
 
 
+def short_body_name(body_name: str) -> str:
+    """«Lucca» for «Camera di Commercio di Lucca»: the name without the chamber's prefix."""
+    return _CHAMBER.sub("", body_name).strip() or body_name
+
+
 def filename(kind: str, body_name: str, year: int | str, fmt: str) -> str:
     """A download name that sorts and says what it is: ``piano_pistoia-prato_2022.pdf``."""
-    body = slug(_CHAMBER.sub("", body_name) or body_name)
+    body = slug(short_body_name(body_name))
     return f"{kind}_{body}_{year}.{EXTENSIONS[fmt]}"
 
 
@@ -141,8 +146,9 @@ def starts_chapter(blocks: Sequence[object], index: int) -> bool:
 
 def is_wide(doc: Document) -> bool:
     """Whether the paged renderings go landscape: a table of ten columns or more (the PIRA
-    with its triennial targets and measured values) is unreadable on a portrait A4."""
-    return any(len(table.header) >= WIDE_COLUMNS for table in doc.tables())
+    with its triennial targets and measured values) is unreadable on a portrait A4; or when the
+    builder asks for it."""
+    return doc.landscape or any(len(table.header) >= WIDE_COLUMNS for table in doc.tables())
 
 
 def relative_widths(table: Table) -> list[float]:

@@ -9,6 +9,7 @@ metadata). The fonts are local files only: no network at render time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -44,6 +45,33 @@ DEMO_FOOTER_CSS = f"""
   }}
 }}
 """
+
+
+# A figure: a run of characters without spaces that holds a digit («2.314.115,97»,
+# «30/11/2022», «03_01_08», «C003», «1B010301», «-0,12»), with the sign or comparator printed
+# before it («€ 40.000,00», «>= 6.000.000», «≥ 80»). The PDF keeps each one on one line: the
+# tables' narrow columns would otherwise split it wherever the column ends. At most 40
+# characters, so a long word that merely contains a digit may still wrap.
+FIGURE = re.compile(r"(?:(?:€|[<>]=?|[≥≤=])\s)?\S{0,39}\d\S{0,39}")
+
+
+def keep_figures_whole(text: str) -> Any:
+    """``text`` escaped for HTML, each figure in a span that the print stylesheet never
+    breaks (``.fig``); a SafeString, so the template does not escape it again. Text without
+    a digit is returned as it is (escaped by the template), sparing WeasyPrint the spans."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    if not any(char.isdigit() for char in text):
+        return text
+    parts = []
+    position = 0
+    for match in FIGURE.finditer(text):
+        parts.append(escape(text[position:match.start()]))
+        parts.append(f'<span class="fig">{escape(match.group())}</span>')
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
 
 
 @dataclass
@@ -123,6 +151,14 @@ def _engine() -> Any:
     return Engine(dirs=[str(TEMPLATES)], autoescape=True)
 
 
+def _cell(text: str) -> tuple[Any, bool]:
+    """A table cell's text and whether it is one figure alone (an amount, a date, a code):
+    then the whole cell is kept on one line, with no span inside."""
+    if FIGURE.fullmatch(text):
+        return text, True
+    return keep_figures_whole(text), False
+
+
 def _block(block: object, chapter: bool) -> _Block:
     if isinstance(block, Heading):
         return _Block("documents/_heading.html", text=block.text,
@@ -130,14 +166,16 @@ def _block(block: object, chapter: bool) -> _Block:
     if isinstance(block, Paragraph):
         return _Block("documents/_paragraph.html", text=block.text, style=block.style)
     if isinstance(block, KeyValues):
-        return _Block("documents/_keyvalues.html", pairs=list(block.pairs))
+        return _Block("documents/_keyvalues.html",
+                      pairs=[(label, keep_figures_whole(value)) for label, value in block.pairs])
     if isinstance(block, Table):
         totals = set(block.total_rows)
         return _Block(
             "documents/_table.html",
             caption=block.caption,
             header=block.header,
-            rows=[{"cells": row, "total": i in totals} for i, row in enumerate(block.rows)],
+            rows=[{"cells": [_cell(cell) for cell in row], "total": i in totals}
+                  for i, row in enumerate(block.rows)],
             widths=[f"{w * 100:.2f}" for w in relative_widths(block)],
             footnotes=block.footnotes,
         )
