@@ -13,11 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from performa.documents import registry
 from performa.documents.model import Document, Heading, KeyValues, Paragraph, Table
-from performa.engine.values import format_percent
+from performa.engine.money import Money
+from performa.engine.values import format_money, format_percent
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +73,12 @@ def tables_after(doc: Document, block: object) -> Table:
 def headings(doc: Document, level: int | None = None) -> list[str]:
     return [b.text for b in doc.blocks
             if isinstance(b, Heading) and (level is None or b.level == level)]
+
+
+def indicator_tables(doc: Document) -> list[Table]:
+    """The PIRA's tables of indicators, one per objective (not the programmes' resources, the
+    phases or the financial-health block)."""
+    return [t for t in doc.tables() if t.caption.startswith("Indicatori dell'obiettivo ")]
 
 
 def text_of(doc: Document) -> str:
@@ -162,96 +170,307 @@ def test_piano_costs_a_fixed_number_of_queries(
 
 # -- RPP -------------------------------------------------------------------------------------
 
-
-def column_sums(rows: list[list[Decimal]]) -> list[Decimal]:
-    return [sum(column, Decimal(0)) for column in zip(*rows, strict=True)] if rows \
-        else [Decimal(0)] * 4
-
-
-def check_rpp_sums(doc: Document) -> Decimal:
-    """Every objective total is the sum of its rows, every area total the sum of its
-    objectives and of its institutional and commercial parts, and the summary the sum of the
-    areas; returns the grand total of costs."""
-    areas = []
-    for table in (t for t in doc.tables() if t.sheet.startswith("Area ")):
-        lines: list[list[Decimal]] = []
-        objectives: list[list[Decimal]] = []
-        parts: list[list[Decimal]] = []
-        area: list[Decimal] = []
-        for position, row in enumerate(table.rows):
-            if position in table.total_rows:
-                figures = [euro_value(cell) for cell in row[4:]]
-                if row[1].startswith("Totale obiettivo strategico"):
-                    assert figures == column_sums(lines), row
-                    objectives.append(figures)
-                    lines = []
-                elif "di cui" in row[1]:
-                    parts.append(figures)
-                else:
-                    assert figures == column_sums(objectives), row
-                    area = figures
-            elif row[4]:  # a project or action line (objective and project labels are empty)
-                lines.append([euro_value(cell) for cell in row[4:]])
-        assert column_sums(parts) == area
-        areas.append(area)
-    summary = next(t for t in doc.tables() if t.sheet == "Riepilogo")
-    assert [[euro_value(c) for c in row[1:]] for row in summary.rows[:-3]] == areas
-    grand = [euro_value(c) for c in summary.rows[-1][1:]]
-    assert grand == column_sums(areas)
-    assert grand == column_sums([[euro_value(c) for c in row[1:]]
-                                 for row in summary.rows[-3:-1]])
-    return grand[0]
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+RPP_SEED = SEEDS / "002_68b4b20b4f1ef68e.txt"
+PIRA_SEED = SEEDS / "004_b237edd194eb8dfa.txt"
+MERGED = "Camera di Commercio della Toscana Nord-Ovest"
+LUCCA = "Camera di Commercio di Lucca"
+MASSA = "Camera di Commercio di Massa-Carrara"
+PISA = "Camera di Commercio di Pisa"
 
 
-def test_rpp_without_actions_shows_the_cards_resources(
+def euros(*amounts: Decimal) -> list[str]:
+    """Amounts as every document prints them (the one home of money: format_money)."""
+    return [format_money(amount) for amount in amounts]
+
+
+def money_euros(money: Money) -> list[str]:
+    return euros(money.costs, money.revenues, money.contributions, money.investments)
+
+
+def column_sums(rows: list[list[str]]) -> list[Decimal]:
+    """The four money columns of printed rows, added up here."""
+    return [sum((euro_value(cell) for cell in column), Decimal(0))
+            for column in zip(*rows, strict=True)] if rows else [Decimal(0)] * 4
+
+
+def test_rpp_without_actions_prints_the_cards_resources_and_no_table_of_zeros(
     built: dict[str, Document], demo: registry.Context
 ) -> None:
     from performa.plans.models import OperationalObjective
 
     doc = built["rpp"]
-    resources = sum(OperationalObjective.objects.filter(
-        version=demo.version, resources_amount__isnull=False
-    ).values_list("resources_amount", flat=True), Decimal(0))
-    assert resources == Decimal("965240.00")
-    assert check_rpp_sums(doc) == resources
-    pid = next(row for t in doc.tables() for row in t.rows if row[0] == "01_01_02")
-    assert pid[1:] == ["PID - Punto Impresa Digitale", "—", "Istituzionale", "€ 335.000,00",
-                       "€ 0,00", "€ 0,00", "€ 0,00"]
+    assert doc.landscape
+    assert not [t.caption for t in doc.tables() if "Oneri" in t.header]
+    cards = {pairs["Obiettivo operativo"].split()[0]: pairs for pairs in (
+        dict(b.pairs) for b in doc.blocks if isinstance(b, KeyValues))
+        if "Obiettivo operativo" in pairs}
+    assert len(cards) == 46
+    printed = {code: euro_value(pairs["Risorse economiche"]) for code, pairs in cards.items()
+               if pairs.get("Risorse economiche", "").startswith("€ ")}
+    stated = dict(OperationalObjective.objects.filter(
+        version=demo.version, resources_amount__isnull=False).values_list(
+        "code", "resources_amount"))
+    assert printed == stated
+    assert sum(printed.values()) == Decimal("965240.00")
+    assert cards["01_01_02"]["Risorse economiche"] == "€ 335.000,00"
+    assert cards["01_01_03"]["Risorse economiche"] == "Risorse interne"
     notes = [b.text for b in doc.blocks if isinstance(b, Paragraph) and b.style == "note"]
-    assert any("16 progetti" in n and "risorse economiche" in n for n in notes)
+    assert any(n.startswith("Il piano non indica le azioni con oneri, ricavi, contributi e "
+                            "investimenti") for n in notes)
+    assert "Il bilancio di Camera di Commercio di Pistoia-Prato non è caricato in Performa" \
+        in " ".join(notes)
 
 
-def test_rpp_with_actions_splits_institutional_and_commercial(plan: object) -> None:
-    """The Lucca layout: actions with cost centre, revenues, contributions, investments."""
-    from performa.plans.models import Action, CostCentre, OperationalObjective
+def test_rpp_with_actions_prints_the_cards_their_actions_and_the_totals(plan: object) -> None:
+    """The Lucca layout on the small plan (tests/rpp_plan.py, totals hand-computed there)."""
     from performa.plans.store import store_plan
+    from rpp_plan import AREA_TOTALS, PID_TOTALS, SPACES_TOTALS, with_actions_and_phases
 
-    plan.version.status = "draft"  # type: ignore[attr-defined]
-    version = store_plan(plan).version  # type: ignore[arg-type]
-    pid = OperationalObjective.objects.get(version=version, code="01_01_02")
-    centre = CostCentre.objects.create(body=version.cycle.body, code="C003",
-                                       name="Servizio Regolazione mercato")
-    Action.objects.create(version=version, operational_objective=pid, code="1D710104",
-                          title="Organismo di mediazione ADR CAM - Att. Comm.le",
-                          activity="commercial", cost_centre=centre,
-                          costs=Decimal("35300.00"), revenues=Decimal("60800.00"))
-    Action.objects.create(version=version, operational_objective=pid, code="1B010402",
-                          title="Gestione fondo di perequazione 2019-2020: Infrastrutture",
-                          order=1, cost_centre=centre, costs=Decimal("13900.00"),
-                          contributions=Decimal("17300.00"), investments=Decimal("1750.00"))
+    version = store_plan(with_actions_and_phases(plan, timezone.localdate())).version  # type: ignore[arg-type]
     doc = registry.load_all()["rpp"].build(
         registry.Context(version.cycle.body, version.cycle, version))
-    assert check_rpp_sums(doc) == Decimal("49200.00")
-    rows = {row[0]: row for t in doc.tables() for row in t.rows}
-    assert rows["1D710104"][2:] == ["C003 Servizio Regolazione mercato", "Commerciale",
-                                    "€ 35.300,00", "€ 60.800,00", "€ 0,00", "€ 0,00"]
+    card = next(dict(b.pairs) for b in doc.blocks if isinstance(b, KeyValues)
+                and b.pairs[0][1].startswith("01_01_02"))
+    assert card["Centro di costo"] == ("C003 Servizio Regolazione del Mercato, D003 Servizio "
+                                       "Promozione e sviluppo per le imprese")
+    assert card["Risorse economiche"] == ("oneri € 127.300,00; ricavi € 60.800,00; contributi "
+                                          "€ 96.000,00")
+    actions = next(t for t in doc.tables() if t.caption == "Azioni 01_01_02")
+    assert actions.header == ["Codice", "Azione", "Centro di costo", "Ufficio responsabile",
+                              "Attività", "Oneri", "Ricavi", "Contributi", "Investimenti"]
+    assert actions.rows[0] == ["1B010301", "Piano strategico provinciale 2030",
+                               "C003 Servizio Regolazione del Mercato", "Punto Impresa Digitale",
+                               "Istituzionale", "€ 40.000,00", "€ 0,00", "€ 40.000,00", "€ 0,00"]
+    assert actions.rows[2][3:] == ["—", "Commerciale", "€ 35.300,00", "€ 60.800,00", "€ 0,00",
+                                   "€ 0,00"]
+    assert actions.rows[-1] == ["", "Totale obiettivo operativo 01_01_02", "", "", "",
+                                *euros(*PID_TOTALS)]
+    # The project's total is the sum of its action rows, added up here.
+    assert column_sums([row[5:] for row in actions.rows[:-1]]) == list(PID_TOTALS)
     summary = next(t for t in doc.tables() if t.sheet == "Riepilogo")
-    assert summary.rows[-3] == ["Totale istituzionale", "€ 13.900,00", "€ 0,00", "€ 17.300,00",
-                                "€ 1.750,00"]
-    assert summary.rows[-2] == ["Totale commerciale", "€ 35.300,00", "€ 60.800,00", "€ 0,00",
-                                "€ 0,00"]
-    assert not any("non indica le azioni" in b.text for b in doc.blocks
-                   if isinstance(b, Paragraph))
+    assert summary.rows == [["1 Promozione e sostegno allo sviluppo", *euros(*AREA_TOTALS)],
+                            ["Totale", *euros(*AREA_TOTALS)]]
+    missions = next(t for t in doc.tables() if t.sheet == "Missioni")
+    assert [row[0][:11] for row in missions.rows] == [
+        "011 Competi", "— 011.005 P", "012 Regolaz", "— 012.004 V"]
+    assert [row[1:] for row in missions.rows] == [
+        euros(*PID_TOTALS), euros(*PID_TOTALS), euros(*SPACES_TOTALS), euros(*SPACES_TOTALS)]
+    assert missions.total_rows == [0, 2]
+    area = next(t for t in doc.tables() if t.sheet == "Area 1")
+    assert area.rows == [["01_01 Digitalizzazione", *euros(*PID_TOTALS)],
+                         ["01_03 Cultura e turismo", *euros(*SPACES_TOTALS)],
+                         ["Totale ambito strategico 1", *euros(*AREA_TOTALS)]]
+
+
+def seed_area_figures(area: int) -> tuple[Decimal, Decimal]:
+    """Lucca's costi esterni and investimenti of an Area as its summary prints them (002_…)."""
+    text = RPP_SEED.read_text(encoding="utf-8")
+    found = re.search(rf"AREA STRATEGICA {area}\n\n[^\n]+\n\nCONTRIBUTI/RICAVI 2022 € [\d.,]+"
+                      r"\tCOSTI ESTERNI 2022 €\t([\d.,]+)\n\tINVESTIMENTI 2022 €\t([\d.,]+)",
+                      text)
+    assert found, area
+    return tuple(Decimal(g.replace(".", "").replace(",", ".")) for g in found.groups())  # type: ignore[return-value]
+
+
+def part_blocks(doc: Document, title: str) -> list[object]:
+    """The blocks of one predecessor's part: from its chapter heading to the next one."""
+    start = doc.blocks.index(Heading(title, 1))
+    end = next((i for i, b in enumerate(doc.blocks) if i > start and isinstance(b, Heading)
+                and b.level == 1), len(doc.blocks))
+    return doc.blocks[start:end]
+
+
+def test_rpp_of_the_merged_body_presents_each_predecessor_in_turn(
+    demo: registry.Context,
+) -> None:
+    from performa.plans.models import Body, Cycle
+    from performa.plans.money import money_totals
+
+    doc = registry.load_all()["rpp"].build(
+        registry.context_for(Body.objects.get(name=MERGED), 2022))
+    assert doc.cover.body == MERGED
+    assert headings(doc, 1) == ["Premessa", LUCCA, MASSA, PISA]
+    assert f"nata dall'accorpamento di {LUCCA}, {MASSA} e {PISA}" in text_of(doc)
+
+    # Lucca: the project cards with their actions, cost centres and money.
+    lucca = part_blocks(doc, LUCCA)
+    card = next(dict(b.pairs) for b in lucca if isinstance(b, KeyValues)
+                and b.pairs[0] == ("Progetto", "1B0103 Piano strategico provinciale 2030"))
+    assert card["Centro di costo"] == "C003 Servizio Regolazione del Mercato"
+    assert card["Ufficio responsabile"] == ("Servizio Studi, Politiche economiche e Regolazione "
+                                            "del Mercato")
+    actions = next(b for b in lucca if isinstance(b, Table) and b.caption == "Azioni 1B0103")
+    assert actions.rows[0] == ["1B010301", "Piano strategico provinciale 2030",
+                               "C003 Servizio Regolazione del Mercato",
+                               "Servizio Studi, Politiche economiche e Regolazione del Mercato",
+                               "Istituzionale", "€ 40.000,00", "€ 0,00", "€ 40.000,00", "€ 0,00"]
+    # Lucca's Areas: the roll-up of its actions, the sum of the action rows printed under
+    # each Area (added up here) and, where the source agrees with its own actions (Areas 1
+    # and 3; Area 2 is printed € 43.000,00 off, which the import warns of), its summary.
+    totals = money_totals(Cycle.objects.get(body__name=LUCCA, year=2022).current_version())
+    summary = next(b for b in lucca if isinstance(b, Table) and b.sheet == "Lucca Riepilogo")
+    assert [row[0][:2] for row in summary.rows] == ["1 ", "2 ", "3 ", "To"]
+    for row in summary.rows[:-1]:
+        code = row[0].split()[0]
+        assert row[1:] == money_euros(totals.of_area(code))
+        heading = Heading(f"Area strategica {code}: {row[0][len(code) + 1:]}", 2)
+        start = lucca.index(heading)
+        end = next((i for i, b in enumerate(lucca) if i > start and isinstance(b, Heading)
+                    and b.level <= 2), len(lucca))
+        action_rows = [r[5:] for b in lucca[start:end] if isinstance(b, Table)
+                       and b.caption.startswith("Azioni ") for r in b.rows if r[0]]
+        assert [format_money(s) for s in column_sums(action_rows)] == row[1:], code
+    for area in (1, 3):
+        costs, investments = seed_area_figures(area)
+        row = summary.rows[area - 1]
+        assert (euro_value(row[1]), euro_value(row[4])) == (costs, investments)
+    assert summary.rows[-1][1:] == money_euros(totals.total)
+
+    # Massa-Carrara: its budget of the triennium and its indices, as the source prints them.
+    massa = part_blocks(doc, MASSA)
+    economic = next(b for b in massa if isinstance(b, Table)
+                    and b.sheet == "Massa-Carrara Conto economico")
+    assert economic.header == ["Voce", "Preconsuntivo 2021", "Preventivo 2022",
+                               "Preventivo 2023", "Preventivo 2024"]
+    seed = RPP_SEED.read_text(encoding="utf-8").splitlines()
+    printed = next(line.split("\t")[1:] for line in seed if line.startswith("Diritto Annuale\t"))
+    annual = next(row for row in economic.rows if row[0] == "Diritto Annuale")
+    assert annual[2] == "€ 2.314.115,97"
+    assert annual[1:] == [f"€ {amount}" for amount in printed]
+    assert any(b.sheet == "Massa-Carrara Piano degli investimenti" for b in massa
+               if isinstance(b, Table))
+    indices = next(b for b in massa if isinstance(b, Table) and b.sheet == "Massa-Carrara Indici")
+    structure = next(row for row in indices.rows if row[0].startswith("Indice di struttura (1)"))
+    line = seed.index("Indice di Struttura (1) (PN/Immobilizzazioni)\t\t\t\t")
+    assert seed[line + 1].startswith("Risultato (Target >= 0,7)\t")
+    assert structure[1:] == [">= 0,7", *seed[line + 1].split("\t")[1:]]
+    assert structure[2] == "1,90"
+    how = next(b for b in massa if isinstance(b, Table) and b.caption == "Come sono calcolati "
+               "gli indici")
+    assert how.rows[0] == ["Indice di struttura (1) (PN / Immobilizzazioni)", "Preconsuntivo 2021",
+                           "1,90 = PATRIMONIO NETTO 10.186.566,06 / IMMOBILIZZAZIONI "
+                           "5.357.678,69"]
+
+    # Pisa has no actions and no budget loaded: its programmes' resources and a note.
+    pisa = part_blocks(doc, PISA)
+    assert not any(isinstance(b, Table) and "Oneri" in b.header for b in pisa)
+    assert any(isinstance(b, KeyValues) and ("Risorse economiche", "€ 200.000=") in b.pairs
+               for b in pisa)
+    assert Paragraph(f"Il bilancio di {PISA} non è caricato in Performa: le sue tabelle e gli "
+                     "indici di salute economico-finanziaria non sono disponibili.",
+                     "note") in pisa
+
+
+# -- PIRA: resources, phases and the financial-health block ---------------------------------
+
+
+def seed_resources() -> list[Decimal]:
+    """The «RISORSE ECONOMICHE» amounts 004_… prints, one per objective stating one."""
+    text = PIRA_SEED.read_text(encoding="utf-8")
+    return sorted(Decimal(found.replace(".", "").replace(",", "."))
+                  for found in re.findall(r"RISORSE ECONOMICHE(?:</b>)?\t€ ([\d.,]+)", text))
+
+
+def test_pira_of_frosinone_latina_prints_the_resources_of_each_programme(
+    demo: registry.Context,
+) -> None:
+    from performa.plans.models import Body
+
+    doc = registry.load_all()["pira"].build(registry.context_for(
+        Body.objects.get(name="Camera di Commercio Frosinone Latina"), 2021))
+    tables = [t for t in doc.tables() if t.caption.startswith("Risorse del programma ")]
+    assert [t.sheet for t in tables] == ["Risorse 011.005", "Risorse 012.004",
+                                         "Risorse 016.005"]
+    assert tables[0].header == ["Obiettivo", "Risorse economiche"]
+    assert tables[0].rows[0] == ["(A1) Valorizzare le peculiarità/potenzialità del territorio",
+                                 "€ 460.000,00"]
+    seed = seed_resources()
+    assert len(seed) == 8
+    assert sorted(euro_value(row[1]) for t in tables for row in t.rows) == seed
+    cards = [dict(b.pairs)["RISORSE ECONOMICHE"] for b in doc.blocks
+             if isinstance(b, KeyValues) and b.pairs[0][0] == "TITOLO"
+             and "RISORSE ECONOMICHE" in dict(b.pairs)]
+    assert sorted(euro_value(card) for card in cards) == seed
+    assert "per ciascun programma si riportano le risorse economiche indicate dai suoi " \
+        "obiettivi" in text_of(doc)
+
+
+def test_pira_with_actions_phases_and_the_bodys_budget(plan: object) -> None:
+    """The small plan with Lucca's actions and phases (tests/rpp_plan.py) and the
+    Massa-Carrara budget of 002_…: the programme's money, the phases' outcome at the period's
+    date, and the consuntivo's financial-health block."""
+    from performa.accounts.access import SYSTEM
+    from performa.budget.store import store_budget
+    from performa.interchange.budget_text import read_budget_text
+    from performa.measures.actions import enter_value, record_phase_completion
+    from performa.measures.models import Period
+    from performa.plans.models import Indicator, Phase
+    from performa.plans.store import store_plan
+    from rpp_plan import (
+        LATE,
+        NO_MILESTONE,
+        PID_TOTALS,
+        REACHED,
+        SPACES_TOTALS,
+        with_actions_and_phases,
+    )
+
+    version = store_plan(with_actions_and_phases(plan, timezone.localdate())).version  # type: ignore[arg-type]
+    body, cycle = version.cycle.body, version.cycle
+    seed = RPP_SEED.read_text(encoding="utf-8")
+    store_budget(SYSTEM, body, read_budget_text(seed))
+    kinds = registry.load_all()
+    doc = kinds["pira"].build(registry.Context(body, cycle, version))
+    programmes = {t.sheet: t.rows for t in doc.tables() if t.sheet.startswith("Risorse ")}
+    assert programmes == {
+        "Risorse 011.005": [["(01_01_02) PID - Punto Impresa Digitale", *euros(*PID_TOTALS)],
+                            ["Totale del programma", *euros(*PID_TOTALS)]],
+        "Risorse 012.004": [["(01_03_03) Valorizzazione degli spazi camerale e "
+                             "dell'Auditorium", *euros(*SPACES_TOTALS)],
+                            ["Totale del programma", *euros(*SPACES_TOTALS)]],
+    }
+    digital = dict(next(b for b in doc.blocks if isinstance(b, KeyValues)
+                        and b.pairs[0] == ("TITOLO", "(01_01) Digitalizzazione")).pairs)
+    assert digital["RISORSE ECONOMICHE"] == ("oneri € 127.300,00; ricavi € 60.800,00; "
+                                             "contributi € 96.000,00")
+    phases = next(t for t in doc.tables() if t.caption == "Fasi dell'obiettivo 01_01")
+    assert phases.rows == [[REACHED, "2022", "30/06/2022"], [NO_MILESTONE, "2022-2024", "—"]]
+    assert "Salute economico-finanziaria" not in headings(doc)
+
+    september = Period.objects.create(cycle=cycle, date=date(2022, 9, 30), label="30/09",
+                                      state="open")
+    enter_value(SYSTEM, september, Indicator.objects.get(version=version, name="Bando PID"),
+                "60")
+    record_phase_completion(SYSTEM, Phase.objects.get(version=version, title=REACHED),
+                            "20/06/2022")
+    doc = kinds["pira-consuntivo"].build(registry.context_for(body, 2022))
+    phases = next(t for t in doc.tables() if t.caption == "Fasi dell'obiettivo 01_01")
+    assert phases.header == ["Fase", "Anni", "Milestone", "Completata il",
+                             "Esito al 30/09/2022"]
+    assert phases.rows == [
+        [REACHED, "2022", "30/06/2022", "20/06/2022",
+         "Raggiunta (100%): completata il 20/06/2022, entro la milestone del 30/06/2022"],
+        [NO_MILESTONE, "2022-2024", "—", "—",
+         "Senza milestone: nessun grado di raggiungimento"]]
+    card = next(t for t in doc.tables() if t.caption == "Fasi dell'obiettivo 01_01_02")
+    assert card.rows[0] == [LATE, "2021-2022", "31/10/2022", "—",
+                            "In corso: da completare entro il 31/10/2022"]
+
+    # The financial-health block: the body's indices on its 2022 figures.
+    assert headings(doc, 1)[-1] == "Salute economico-finanziaria"
+    health = next(t for t in doc.tables() if t.sheet == "Salute finanziaria")
+    assert health.header == ["Indice", "Target", "Valore (Preventivo 2022)", "Esito", "Calcolo"]
+    rows = {row[0]: row[1:] for row in health.rows}
+    # 9.312.995,88 / 5.240.178,69, the 2022 patrimonio netto and immobilizzazioni of 002_…
+    ratio = (Decimal("9312995.88") / Decimal("5240178.69")).quantize(Decimal("0.01"))
+    assert ratio == Decimal("1.78")
+    assert rows["Indice di struttura (1) (PN / Immobilizzazioni)"] == [
+        ">= 0,7", "1,78", "rispettato",
+        "1,78 = PATRIMONIO NETTO 9.312.995,88 / IMMOBILIZZAZIONI 5.240.178,69"]
+    squilibrio = next(v for k, v in rows.items() if k.startswith("Indice di squilibrio"))
+    assert squilibrio[:3] == [">= 0", "-0,09", "non rispettato"]
+    assert rows["Indice primario di tesoreria"][2] == "—"  # no target printed
 
 
 # -- PIRA ----------------------------------------------------------------------------------
@@ -308,7 +527,7 @@ def test_pira_groups_the_objectives_under_their_missions(
                             "Target 2024"]
     assert table.rows[3][:7] == ["Bando PID", "Numero di domande gestite su bando Pid",
                                  "Realizzazione fisica", "n.", "—", "426", "≥ 80"]
-    assert sum(len(t.rows) for t in doc.tables() if t.sheet != "Raccordo") == 372
+    assert sum(len(t.rows) for t in indicator_tables(doc)) == 372
 
 
 def test_pira_with_missions(plan: object) -> None:
@@ -353,8 +572,16 @@ def test_pira_prints_the_programme_the_card_and_only_the_key_indicators(plan: ob
     assert after[0] == Paragraph("Nella missione confluiscono le attività della funzione D.")
     assert after[1] == KeyValues([("PORTATORI D'INTERESSE", "Cittadini, imprese ed Enti locali."),
                                   ("BENEFICI ATTESI", "Imprese più digitali")])
-    assert after[2] == Heading("Obiettivo strategico (01_01) Digitalizzazione", 3)
-    card = dict(after[3].pairs)  # type: ignore[union-attr]
+    # The programme's resources: those its objectives state (the plan has no actions).
+    assert after[2] == Table(
+        header=["Obiettivo", "Risorse economiche"],
+        rows=[["(01_01) Digitalizzazione", "€ 460.000,00"],
+              ["(01_01_02) PID - Punto Impresa Digitale", "€ 150.000,00"]],
+        caption="Risorse del programma 005 Promozione e attuazione di politiche di sviluppo, "
+                "competitività e innovazione, di responsabilità sociale d'impresa e movimento "
+                "cooperativo", sheet="Risorse 011.005", widths=[6, 2])
+    assert after[3] == Heading("Obiettivo strategico (01_01) Digitalizzazione", 3)
+    card = dict(after[4].pairs)  # type: ignore[union-attr]
     assert card == {
         "TITOLO": "(01_01) Digitalizzazione",
         "DESCRIZIONE": "Ambito progettuale: Governance e sviluppo locale.",
@@ -370,7 +597,7 @@ def test_pira_prints_the_programme_the_card_and_only_the_key_indicators(plan: ob
     assert pid["PORTATORI D'INTERESSE"] == "Cittadini, imprese ed Enti locali."
     # One key indicator of 6: only it is printed, and only its objective.
     assert "Sono riportati gli indicatori chiave individuati dal piano (1 su 6)." in text
-    tables = [t for t in doc.tables() if t.sheet != "Raccordo"]
+    tables = indicator_tables(doc)
     assert [(t.sheet, [row[0] for row in t.rows]) for t in tables] == [
         ("01_01_02", ["Bando PID"])]
 
@@ -383,7 +610,7 @@ def test_pira_consuntivo_has_a_footnote_for_every_deviation(
     results = demo.period.result_sets.get(current=True)
     below = results.indicators.filter(achievement__lt=1).count()
     assert below == 208
-    tables = [t for t in doc.tables() if t.sheet != "Raccordo"]
+    tables = indicator_tables(doc)
     assert tables[0].header[-3:] == ["Valore al 30/09/2022", "Valore al 31/12/2022",
                                      "Raggiungimento"]
     assert sum(len(t.footnotes) for t in tables) == below

@@ -13,8 +13,10 @@ from __future__ import annotations
 import io
 import json
 import multiprocessing
+import re
 import subprocess
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -204,3 +206,36 @@ def test_format_from_the_output_name_and_a_period(demo: None, tmp_path: Path,
     err = capsys.readouterr().err
     assert "Generazione dell'ODS…" in err
     assert "30/06/2022" in text_of(output, "ods")
+
+
+MERGED = "Camera di Commercio della Toscana Nord-Ovest"
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "documents"
+MONEY = re.compile(r"€ -?\d{1,3}(\.\d{3})*,\d\d")
+
+
+@pytest.mark.slow
+def test_rpp_of_the_merged_body_reads_back_whole(demo: None, tmp_path: Path) -> None:
+    """The RPP of Toscana Nord-Ovest (Lucca, Massa-Carrara, Pisa in turn), as a PDF: its
+    figures read back from the PDF's text, none split over two lines. One PDF: a long one."""
+    from performa.plans.models import Body
+
+    doc = KINDS["rpp"].build(registry.context_for(Body.objects.get(name=MERGED), 2022))
+    path = tmp_path / "rpp.pdf"
+    path.write_bytes(render(doc, "pdf"))
+    text = text_of(path, "pdf")
+    for line in ("Camera di Commercio di Lucca", "Camera di Commercio di Massa-Carrara",
+                 "Camera di Commercio di Pisa", "1B0103 Piano strategico provinciale 2030",
+                 "C003 Servizio Regolazione del Mercato", "€ 40.000,00", "Diritto Annuale",
+                 "€ 2.314.115,97", "1,90", "Indice di struttura (1) (PN / Immobilizzazioni)"):
+        assert line in text.splitlines(), line
+    # Every amount of every table is on one line of the text as often as the tables hold it
+    # (a figure broken over two lines would be missing there).
+    amounts = Counter(cell for table in doc.tables() for row in table.rows for cell in row
+                      if MONEY.fullmatch(cell))
+    assert len(amounts) > 200
+    short = {amount: (text.count(amount), count) for amount, count in amounts.items()
+             if text.count(amount) < count}
+    assert not short
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "4", str(path),
+                    str(OUTPUT / "rpp-toscana-nord-ovest")], check=True)

@@ -126,3 +126,41 @@ def test_download_without_an_adopted_plan_says_so(s: Setup) -> None:
     assert response["Content-Type"].startswith("text/html")
     html = response.content.decode()
     assert "Nessun piano adottato" in html and 'role="alert"' in html
+
+
+def test_the_merged_bodys_rpp_from_its_own_page(plan: PlanDocument) -> None:
+    """Toscana Nord-Ovest's plans are its predecessors': its RPP, downloaded from its own
+    Documenti page, presents each one's projects and money (here Lucca's actions on the small
+    plan, tests/rpp_plan.py)."""
+    import io
+
+    import docx
+    from django.utils import timezone
+
+    from rpp_plan import with_actions_and_phases
+
+    merged = PlanDocument(body="Camera di Commercio della Toscana Nord-Ovest", year=2022,
+                          triennium=(2022, 2024))
+    lucca = with_actions_and_phases(plan, timezone.localdate())
+    lucca.body = "Camera di Commercio di Lucca"
+    merged.parts = [lucca]
+    body = store_plan(merged).version.cycle.body
+    user = User.objects.create_user("tno.lettore", password="x-Secret-9")
+    Membership.objects.create(user=user, body=body, role=Role.READER)
+    client = Client()
+    client.force_login(user)
+    url = reverse("web:document_download",
+                  kwargs={"body_id": body.pk, "kind": "rpp", "fmt": "docx"})
+    assert f'href="{url}?anno=2022"' in client.get(
+        reverse("web:documents", kwargs={"body_id": body.pk})).content.decode()
+    response = client.get(url, {"anno": 2022})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="rpp_toscana-nord-ovest_2022.docx"')
+    word = docx.Document(io.BytesIO(response.content))
+    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Premessa", "Camera di Commercio di Lucca"]
+    rows = [[cell.text for cell in row.cells] for table in word.tables for row in table.rows]
+    assert ["1B010301", "Piano strategico provinciale 2030",
+            "C003 Servizio Regolazione del Mercato", "Punto Impresa Digitale", "Istituzionale",
+            "€ 40.000,00", "€ 0,00", "€ 40.000,00", "€ 0,00"] in rows

@@ -97,6 +97,10 @@ class IndexRow:
     def cells(self) -> list[tuple[Column, IndexResult]]:
         return list(zip(self.columns, self.results, strict=True))
 
+    def at(self, column: Column) -> IndexResult:
+        """The index in one column of the overview."""
+        return self.results[self.columns.index(column)]
+
 
 @dataclass
 class BudgetOverview:
@@ -107,6 +111,18 @@ class BudgetOverview:
     @property
     def empty(self) -> bool:
         return not self.columns
+
+    def column_for(self, year: int, *, earlier: bool = True) -> Column | None:
+        """The column a reader of ``year`` looks at: that year's most final figures
+        (consuntivo, else preconsuntivo, else preventivo); when the year has none and
+        ``earlier``, the latest year before it. None when there is no such column.
+
+        One choice for the dashboard and the PIRA consuntivo, so both show the same index."""
+        candidates = [c for c in self.columns
+                      if c.year == year or (earlier and c.year < year)]
+        if not candidates:
+            return None
+        return max(candidates, key=lambda c: (c.year, _KIND_ORDER.get(c.kind, -1)))
 
 
 def _plain(label: str) -> str:

@@ -7,6 +7,13 @@ unit, source, last observed value and the triennial targets; and the *consuntivo
 sui risultati), which adds the values measured at the interim date and at 31/12, the
 achievement, and a numbered footnote with the cause of every deviation.
 
+The resources are the actions' money when the plan gives its actions (the roll-up of
+``plans.money``: each programme's total and each objective's), else the resources each
+objective's card states. Where an objective has phases, its *Fasi* table follows its card: the
+years and the milestone, and in the consuntivo each phase's outcome at the period's date under
+the milestone rule (``measures.phases``). The consuntivo ends with the body's financial-health
+indices for the year, with target, value and inputs, as ``budget.reading`` gives them.
+
 The objectives are the operational objectives, filed under their own mission and programme
 when they have one, else under their strategic objective's (or that of its institutional
 function when it maps to one programme only); those without either are grouped under «Missione
@@ -20,25 +27,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
+from performa.budget.reading import budget_overview
 from performa.catalog.models import Mission, Programme
+from performa.engine.phases import PhaseOutcome
 from performa.engine.values import format_money
 from performa.measures.models import Period
+from performa.measures.phases import phase_rows
 from performa.plans.models import (
     Classification,
     Indicator,
     OperationalObjective,
+    Phase,
     PlanProgramme,
     StrategicObjective,
 )
 
 from . import registry
+from .budget_blocks import health_block
 from .model import Block, Cover, Document, Heading, KeyValues, Paragraph, Table
 from .plan_data import (
     Plan,
     Results,
     dash,
     load_plan,
+    money_cells,
+    money_text,
     percent,
     require_period,
     require_results,
@@ -64,6 +79,7 @@ PIRA_TYPES = {
     "stato delle risorse": "Realizzazione finanziaria",
 }
 PIRA_NAMES = {name.lower(): name for name in set(PIRA_TYPES.values())}
+FIGURES = ["Oneri", "Ricavi", "Contributi", "Investimenti"]
 
 # Stakeholder classes of the DPCM by Balanced-Scorecard perspective, when the plan gives one.
 STAKEHOLDERS = {
@@ -183,6 +199,12 @@ class Columns:
     def latest(self) -> Results | None:
         return self.final_results or self.interim_results
 
+    @property
+    def reference(self) -> date | None:
+        """The date the phases' outcomes are read at: the period of the latest results."""
+        latest = self.latest
+        return latest.period.date if latest is not None else None
+
 
 def result_columns(ctx: registry.Context) -> Columns:
     period = require_period(ctx.period, "Rapporto sui risultati", ctx.cycle)
@@ -225,6 +247,8 @@ def _build(ctx: registry.Context, columns: Columns | None) -> Document:
     doc.blocks += link_table(groups)
     for group in groups:
         doc.blocks += mission_section(plan, group, columns, key_only)
+    if consuntivo:
+        doc.blocks += health_block(budget_overview(plan.body), plan.body.name, plan.year)
     return doc
 
 
@@ -274,6 +298,15 @@ def premise(plan: Plan, columns: Columns | None, key_only: bool = False) -> list
                 f"I valori al 31/12/{plan.year} non sono ancora stati rilevati: il grado di "
                 f"raggiungimento è calcolato sui valori al {columns.interim.date:%d/%m/%Y}.",
                 "note"))
+    if plan.has_actions:
+        blocks.append(Paragraph(
+            "Le risorse di ciascun programma e obiettivo sono la somma degli oneri, dei ricavi, "
+            "dei contributi e degli investimenti delle azioni dei suoi progetti.", "note"))
+    else:
+        blocks.append(Paragraph(
+            "Il piano non indica le azioni con oneri, ricavi, contributi e investimenti: per "
+            "ciascun programma si riportano le risorse economiche indicate dai suoi obiettivi.",
+            "note"))
     blocks.append(Paragraph(
         "La tipologia degli indicatori è espressa secondo le classi del D.P.C.M. 18/09/2012 "
         "(realizzazione fisica, risultato, impatto, realizzazione finanziaria), ricondotte "
@@ -312,8 +345,9 @@ def mission_section(plan: Plan, group: MissionGroup, columns: Columns | None,
         described = (plan.programmes.get(programme.programme.pk)
                      if programme.programme is not None else None)
         blocks += programme_text(programme, described)
+        blocks += programme_resources(plan, group, programme)
         for entry in programme.entries.values():
-            blocks += strategic_objective(plan, entry)
+            blocks += strategic_objective(plan, entry, columns)
             for op in entry.operational:
                 if key_only and not any(i.published for i in plan.indicators.get(op.pk, [])):
                     continue  # no key indicator: nothing this objective publishes
@@ -341,7 +375,36 @@ def programme_text(programme: ProgrammeGroup, described: PlanProgramme | None) -
     return blocks
 
 
-def strategic_objective(plan: Plan, entry: Entry) -> list[Block]:
+def programme_resources(plan: Plan, group: MissionGroup,
+                        programme: ProgrammeGroup) -> list[Block]:
+    """The programme's resources: the actions' money per objective and the programme's total
+    (``plans.money``) when the plan gives its actions, else the amounts its objectives state."""
+    code = programme.programme.code if programme.programme is not None else ""
+    sheet = f"Risorse {group.mission.code}.{code}" if group.mission else "Risorse"
+    caption = f"Risorse del programma {programme.label}"
+    operational = [op for entry in programme.entries.values() for op in entry.operational]
+    if plan.has_actions:
+        rows = [[f"({op.code}) {op.title}", *money_cells(plan.money.of_operational(op.code))]
+                for op in operational]
+        mission = group.mission.code if group.mission is not None else ""
+        rows.append(["Totale del programma",
+                     *money_cells(plan.money.of_programme(mission, code))])
+        return [Table(header=[plan.body.operational_label, *FIGURES], rows=rows,
+                      caption=caption, sheet=sheet, total_rows=[len(rows) - 1],
+                      widths=[4.4, 1.4, 1.4, 1.4, 1.4])]
+    rows = [[f"({entry.objective.code}) {entry.objective.title}", stated]
+            for entry in programme.entries.values()
+            if entry.own and (stated := objective_resources(plan, entry.objective).strip())]
+    rows += [[f"({op.code}) {op.title}", stated] for op in operational
+             if (stated := plan.resources_of(op))]
+    if not rows:
+        return []
+    return [Table(header=["Obiettivo", "Risorse economiche"], rows=rows, caption=caption,
+                  sheet=sheet, widths=[6, 2])]
+
+
+def strategic_objective(plan: Plan, entry: Entry,
+                        columns: Columns | None = None) -> list[Block]:
     """The heading, the PIRA card when the plan has one, and the function of the objective."""
     so = entry.objective
     blocks: list[Block] = [Heading(f"{plan.body.strategic_label} ({so.code}) {so.title}", 3)]
@@ -361,10 +424,11 @@ def strategic_objective(plan: Plan, entry: Entry) -> list[Block]:
         ("PORTATORI D'INTERESSE", so.stakeholders),
         ("BENEFICI ATTESI", so.benefits),
         ("CENTRO DI RESPONSABILITA'", so.responsible_centre),
-        ("RISORSE ECONOMICHE", objective_resources(so)),
+        ("RISORSE ECONOMICHE", objective_resources(plan, so)),
     ) if text.strip()]
     if card:
         blocks.append(KeyValues([("TITOLO", f"({so.code}) {so.title}"), *card]))
+    blocks += phases_table(plan, plan.phases.get(("so", so.pk), []), so.code, columns)
     if so.function_id:
         blocks.append(Paragraph(
             f"Funzione istituzionale (D.P.R. 254/2005): {so.function.code}) "
@@ -372,8 +436,11 @@ def strategic_objective(plan: Plan, entry: Entry) -> list[Block]:
     return blocks
 
 
-def objective_resources(so: StrategicObjective) -> str:
-    """«€ 460.000,00» when the card states an amount, else the words it uses."""
+def objective_resources(plan: Plan, so: StrategicObjective) -> str:
+    """The actions' money under the objective when the plan gives actions; else «€ 460.000,00»
+    when the card states an amount, else the words it uses."""
+    if plan.has_actions:
+        return money_text(plan.money.of_strategic(so.code))
     if so.resources_amount is not None:
         return format_money(so.resources_amount)
     return str(so.resources)
@@ -392,9 +459,56 @@ def objective(plan: Plan, so: StrategicObjective, op: OperationalObjective,
          or f"{plan.cycle.first_year}/{plan.cycle.last_year} (triennale)"),
         ("PORTATORI D'INTERESSE", stakeholders or "non indicati"),
         ("CENTRO DI RESPONSABILITA'", dash(plan.area_of(op))),
-        ("RISORSE ECONOMICHE", dash(plan.resources_of(op))),
+        ("RISORSE ECONOMICHE", dash(money_text(plan.money.of_operational(op.code))
+                                    if plan.has_actions else plan.resources_of(op))),
     ]
-    return [KeyValues(pairs), indicator_table(plan, op, columns, key_only)]
+    return [KeyValues(pairs), indicator_table(plan, op, columns, key_only),
+            *phases_table(plan, plan.phases.get(("op", op.pk), []), op.code, columns)]
+
+
+def phases_table(plan: Plan, phases: list[Phase], code: str,
+                 columns: Columns | None) -> list[Block]:
+    """The objective's *Fasi*: years and milestone; in the consuntivo, each phase's outcome at
+    the period's date (milestone reached by its date: ``engine.phases``)."""
+    if not phases:
+        return []
+    header = ["Fase", "Anni", "Milestone"]
+    table = Table(header=header, rows=[], caption=f"Fasi dell'obiettivo {code}",
+                  sheet=f"Fasi {code}", widths=[4, 1.2, 1.2])
+    reference = columns.reference if columns is not None else None
+    if reference is None:
+        table.rows = [[phase.title, years(phase), day(phase.milestone)] for phase in phases]
+        return [table]
+    table.header += ["Completata il", f"Esito al {reference:%d/%m/%Y}"]
+    table.widths += [1.3, 4]
+    for row in phase_rows(plan.cycle, phases, reference):
+        done = row.completion.completed_on if row.completion else None
+        table.rows.append([row.phase.title, years(row.phase), day(row.phase.milestone),
+                           day(done if done is not None and done <= reference else None),
+                           outcome_text(row.outcome)])
+    return [table]
+
+
+def outcome_text(outcome: PhaseOutcome) -> str:
+    """«Raggiunta (100%): completata il 20/06/2022, entro la milestone del 30/06/2022»; the
+    state is said once when the explanation already opens with it («Senza milestone: …»)."""
+    label = outcome.state.label
+    if outcome.explanation.startswith(label):
+        return outcome.explanation[0].upper() + outcome.explanation[1:]
+    state = label.capitalize()
+    if outcome.achievement is not None:
+        state += f" ({percent(outcome.achievement)})"
+    return f"{state}: {outcome.explanation}"
+
+
+def years(phase: Phase) -> str:
+    if phase.first_year == phase.last_year:
+        return str(phase.first_year)
+    return f"{phase.first_year}-{phase.last_year}"
+
+
+def day(when: date | None) -> str:
+    return f"{when:%d/%m/%Y}" if when is not None else "—"
 
 
 def indicator_table(plan: Plan, op: OperationalObjective, columns: Columns | None,

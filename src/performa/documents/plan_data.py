@@ -11,14 +11,32 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from performa.engine.values import format_money, format_percent
 from performa.measures.models import Deviation, IndicatorResult, NodeResult, Period, ResultSet
 from performa.measures.reading import current_results
 from performa.plans import models as plans
+from performa.plans.money import Money, MoneyTotals, money_totals
 
 NOT_PROVIDED = "Motivazione non ancora fornita."
+
+
+def money_cells(money: Money) -> list[str]:
+    """Oneri, ricavi, contributi, investimenti as a table row prints them («€ 40.000,00»)."""
+    return [format_money(money.costs), format_money(money.revenues),
+            format_money(money.contributions), format_money(money.investments)]
+
+
+def money_text(money: Money) -> str:
+    """The four amounts in one line, for a card: «oneri € 40.000,00; contributi € 40.000,00»;
+    the oneri always, the others when there are any."""
+    parts = [f"oneri {format_money(money.costs)}"]
+    parts += [f"{label} {format_money(amount)}" for label, amount in (
+        ("ricavi", money.revenues), ("contributi", money.contributions),
+        ("investimenti", money.investments)) if amount]
+    return "; ".join(parts)
 
 
 def percent(fraction: float | None) -> str:
@@ -102,6 +120,44 @@ class Plan:
         if op.resources_amount is not None:
             return format_money(op.resources_amount)
         return str(op.resources).strip()
+
+    @property
+    def has_actions(self) -> bool:
+        """Whether the plan gives its money by action (the RPP layout of Lucca): then every
+        amount a document prints is the actions' roll-up, else the cards' own resources."""
+        return any(self.actions.values())
+
+    @cached_property
+    def money(self) -> MoneyTotals:
+        """The actions' money totalled up the tree (``plans.money``), read when first asked:
+        the Piano and the monitoring report never pay for it."""
+        return money_totals(self.version)
+
+    @cached_property
+    def phases(self) -> dict[tuple[str, int], list[plans.Phase]]:
+        """The phases by objective: ("so", pk) or ("op", pk) → phases in planning order."""
+        found: dict[tuple[str, int], list[plans.Phase]] = defaultdict(list)
+        for phase in plans.Phase.objects.filter(version=self.version).order_by(
+                "order", "pk"):
+            if phase.operational_objective_id:
+                found["op", phase.operational_objective_id].append(phase)
+            else:
+                found["so", phase.strategic_objective_id].append(phase)
+        return found
+
+
+def legacy_versions(version: plans.PlanVersion) -> list[plans.PlanVersion]:
+    """The plans in force, for the same year, of the bodies merged into ``version``'s body
+    (Lucca, Massa-Carrara, Pisa for Toscana Nord-Ovest), by name: the parts a merged body's
+    documents present in turn. The same reading as ``plans.store.plan_with_parts``."""
+    year = version.cycle.year
+    found = []
+    for legacy in version.cycle.body.legacy_bodies.order_by("name"):
+        cycle = legacy.cycles.filter(year=year).first()
+        current = cycle.current_version() if cycle else None
+        if current is not None:
+            found.append(current)
+    return found
 
 
 def target_of(indicator: plans.Indicator, year: int) -> str:
