@@ -10,11 +10,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from performa.budget.reading import budget_overview
 from performa.engine.values import format_number, format_percent
 from performa.measures import read_model as r
 from performa.measures.models import MeasuredValue, NodeResult, ResultSet, SourceResult
 from performa.measures.reach import body_for, cycle_for
 from performa.plans.models import (
+    Body,
     Indicator,
     OperationalObjective,
     StrategicArea,
@@ -39,6 +41,18 @@ def _context(request: HttpRequest, body_id: int) -> dict[str, Any]:
     }
 
 
+def financial_health(body: Body, year: int) -> dict[str, Any] | None:
+    """The body's budget indices for the dashboard's year — its most final figures, else the
+    latest year before it, else the latest loaded (``BudgetOverview.column_for``) — each with
+    its result against the target; None when the body has no budget."""
+    overview = budget_overview(body)
+    if overview.empty or not overview.indices:
+        return None
+    column = overview.column_for(year) or overview.columns[-1]
+    return {"column": column,
+            "rows": [(row.definition, row.at(column)) for row in overview.indices]}
+
+
 @require_safe
 @login_required
 def dashboard(request: HttpRequest, body_id: int) -> HttpResponse:
@@ -59,6 +73,7 @@ def dashboard(request: HttpRequest, body_id: int) -> HttpResponse:
         "body_node": nodes.get("body"), "areas": areas,
         "alerts": r.alerts(context["cycle"], context["results"]),
         "trend": r.trend(context["cycle"], keys),
+        "health": financial_health(context["body"], context["cycle"].year),
     })
     return render(request, "web/monitoring/dashboard.html", context)
 
