@@ -70,3 +70,26 @@ def test_the_budget_page_reads_well(page: Page, console_errors: list[str],
     shot(page, f"bilancio-{width}")
     assert axe_violations(page) == []
     assert console_errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_dashboards_financial_health_reads_well(page: Page, console_errors: list[str],
+                                                     budget_site: DemoSite, width: int) -> None:
+    """The same indices on the dashboard, for the dashboard's year (Preventivo 2022), each
+    with its traffic light and a «perché?» that opens the Bilancio page at its explanation."""
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, "lettore")
+    page.goto(f"/enti/{budget_site.body_id}/")
+    section = page.locator("section[aria-labelledby=salute-titolo]")
+    expect(section.get_by_role("heading", level=2)).to_have_text("Salute economico-finanziaria")
+    expect(section.locator('tr[data-indice="IS1"]')).to_contain_text("1,78")
+    expect(section.locator('tr[data-indice="SQUILIBRIO"] .semaforo-red')).to_contain_text(
+        "sotto il target")
+    assert page.evaluate(WRAPPED_FIGURES) == []
+    section.scroll_into_view_if_needed()
+    shot(page, f"cruscotto-salute-{width}")
+    assert axe_violations(page) == []
+    section.locator('tr[data-indice="IS1"]').get_by_role("link").click()
+    page.wait_for_url(f"**/enti/{budget_site.body_id}/bilancio/#indice-IS1")
+    expect(page.locator("#indice-IS1")).to_be_attached()
+    assert console_errors == []
