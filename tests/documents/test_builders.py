@@ -215,6 +215,12 @@ def test_rpp_without_actions_prints_the_cards_resources_and_no_table_of_zeros(
     assert sum(printed.values()) == Decimal("965240.00")
     assert cards["01_01_02"]["Risorse economiche"] == "€ 335.000,00"
     assert cards["01_01_03"]["Risorse economiche"] == "Risorse interne"
+    # The same, as written, in one table (the spreadsheets' content): no sum is made.
+    stated = next(t for t in doc.tables() if t.sheet == "Risorse")
+    assert stated.header == ["Codice", "Obiettivo", "Risorse economiche"]
+    assert {row[0]: euro_value(row[2]) for row in stated.rows
+            if row[2].startswith("€ ")} == printed
+    assert ["01_01_03", "Tutela della proprietà industriale", "Risorse interne"] in stated.rows
     notes = [b.text for b in doc.blocks if isinstance(b, Paragraph) and b.style == "note"]
     assert any(n.startswith("Il piano non indica le azioni con oneri, ricavi, contributi e "
                             "investimenti") for n in notes)

@@ -120,7 +120,8 @@ def summary(plan: Plan, prefix: str) -> list[Block]:
             f"Il piano non indica le azioni con oneri, ricavi, contributi e investimenti: per "
             f"ciascun {plan.body.strategic_label.lower()} e "
             f"{plan.body.operational_label.lower()} si riportano le risorse economiche "
-            "indicate nella sua scheda, quando le indica.", "note")]
+            "indicate nella sua scheda, quando le indica.", "note"),
+            *stated_resources(plan, prefix)]
     money = plan.money
     rows = [[f"{area.code} {area.title}", *money_cells(money.of_area(area.code))]
             for area in plan.areas]
@@ -136,6 +137,24 @@ def summary(plan: Plan, prefix: str) -> list[Block]:
               widths=[5.0, *FIGURE_WIDTHS]),
         by_mission(plan, prefix),
     ]
+
+
+def stated_resources(plan: Plan, prefix: str) -> list[Block]:
+    """For a plan without actions, the resources its cards state, one row per objective that
+    states any (as written: an amount, or words such as «Risorse interne»); no sum is made."""
+    rows = []
+    for so in plan.all_strategic():
+        stated = strategic_resources(plan, so).strip()
+        if stated:
+            rows.append([so.code, f"{plan.body.strategic_label}: {so.title}", stated])
+        for op in plan.operational.get(so.pk, []):
+            if stated := plan.resources_of(op):
+                rows.append([op.code, op.title, stated])
+    if not rows:
+        return []
+    return [Table(header=["Codice", "Obiettivo", "Risorse economiche"], rows=rows,
+                  caption=f"Le risorse {plan.year} indicate nelle schede",
+                  sheet=f"{prefix}Risorse", widths=[1.2, 7.0, 2.2])]
 
 
 def by_mission(plan: Plan, prefix: str) -> Table:
