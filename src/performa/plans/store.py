@@ -609,7 +609,7 @@ def plan_document(version: m.PlanVersion) -> PlanDocument:
     )
     offices = {
         o.pk: o for o in m.OperationalObjective.objects.filter(version=version)
-        .prefetch_related("offices")
+        .select_related("mission", "programme").prefetch_related("offices")
     }
     targets: dict[int, dict[int, str]] = {}
     for target in m.Target.objects.filter(indicator__version=version).order_by("year"):
@@ -646,15 +646,14 @@ def plan_document(version: m.PlanVersion) -> PlanDocument:
             milestone=phase.milestone.strftime("%d/%m/%Y") if phase.milestone else "",
         ))
     operational: dict[int, list[OperationalObjectiveDoc]] = {}
-    codes = _classification_codes(version)
     for op in offices.values():
         operational.setdefault(op.strategic_objective_id, []).append(OperationalObjectiveDoc(
             code=op.code, title=op.title, description=op.description,
             expected_impact=op.expected_impact, resources=op.resources, area=op.area_text,
             office=op.office_text, transversal=op.transversal,
             common_objective=op.common_objective, indicators=indicators.get(op.pk, []),
-            mission=codes["mission"].get(op.mission_id or 0, ""),
-            programme=codes["programme"].get(op.programme_id or 0, ""),
+            mission=op.mission.code if op.mission else "",
+            programme=op.programme.code if op.programme else "",
             actions=actions.get(op.pk, []), phases=phases.get(("op", op.pk), []),
         ))
     strategic: dict[int, list[StrategicObjectiveDoc]] = {}
@@ -727,15 +726,6 @@ def plan_with_parts(version: m.PlanVersion) -> PlanDocument:
 
 
 # -- small conversions ------------------------------------------------------------------
-
-
-def _classification_codes(version: m.PlanVersion) -> dict[str, dict[int, str]]:
-    """Mission and programme codes by id, for the operational objectives that name their
-    own (one query each instead of one per objective)."""
-    return {
-        "mission": dict(Mission.objects.values_list("pk", "code")),
-        "programme": dict(Programme.objects.values_list("pk", "code")),
-    }
 
 
 def _amount(text: str, where: str) -> Decimal:
